@@ -1,0 +1,434 @@
+"""The catalog: every record, the vocabulary and the volumes, loaded strictly and checked together.
+
+This is the one entry point the validator, the site and the print edition share,
+so that all three see the same records and the same problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from compendium.body import check_body
+from compendium.fields import SLUG, Context, Reported
+from compendium.loader import Document, LoadError, load_record, load_yaml
+from compendium.problem import Problem, sort_problems
+from compendium.project import SCHEMA_FILE, VOCABULARY_FILE, Project
+from compendium.record import PRACTICE, Practice
+from compendium.vocabulary import Vocabulary, load_vocabulary
+from compendium.volume import (
+    CHECKSUMS,
+    ERRATA,
+    ERRATA_FILE,
+    FOLDER,
+    FOREWORD,
+    FROZEN,
+    MANIFEST,
+    VOLUME,
+    Errata,
+    Volume,
+    frozen_files,
+    read_checksums,
+    sha256,
+)
+
+
+@dataclass
+class Catalog:
+    """Everything the outputs are built from, valid or not yet checked across records."""
+
+    project: Project
+    vocabulary: Vocabulary
+    practices: dict[str, Practice] = field(default_factory=dict)
+    """Every practice by slug, in slug order."""
+    volumes: dict[int, Volume] = field(default_factory=dict)
+    """Every volume by number, in number order."""
+
+    def volumes_of(self, slug: str) -> list[Volume]:
+        """The volumes that carry practice ``slug``, oldest first."""
+        return [volume for volume in self.volumes.values() if slug in volume.practices]
+
+    def published_practices(self) -> set[str]:
+        return {slug for volume in self.volumes.values() if volume.is_published for slug in volume.practices}
+
+    def frozen_text(self, volume: Volume, slug: str) -> Path:
+        return volume.folder / FROZEN / f"{slug}.md"
+
+    def changed_since(self, volume: Volume, slug: str) -> bool:
+        """Whether the living record differs from the text ``volume`` published."""
+        frozen = self.frozen_text(volume, slug)
+        practice = self.practices.get(slug)
+        if not volume.is_published or practice is None or not frozen.is_file():
+            return False
+        return frozen.read_bytes() != practice.path.read_bytes()
+
+    def region_and_descendants(self, region: str) -> set[str]:
+        """``region`` and every region that sits in it, so a parent's page finds its children's practices."""
+        return {region} | {
+            other for other in self.vocabulary.regions if region in self.vocabulary.region_ancestors(other)
+        }
+
+    def in_region(self, region: str) -> list[Practice]:
+        regions = self.region_and_descendants(region)
+        return [p for p in self.practices.values() if regions.intersection(p.regions)]
+
+
+def load_catalog(
+    project: Project, extra: Iterable[Path] = (), today: dt.date | None = None
+) -> tuple[Catalog | None, list[Problem]]:
+    """Load and check the whole project (plus ``extra`` record files); return it with every problem found.
+
+    The catalog is None only when the vocabulary itself is unusable, since no
+    record can be checked without it.
+    """
+    problems: list[Problem] = []
+    vocabulary = load_vocabulary(project.vocabulary, project.display(project.vocabulary), problems)
+    if vocabulary is None:
+        return None, problems
+    catalog = Catalog(project, vocabulary)
+    today = today or dt.date.today()
+    paths = sorted(project.practices.glob("*.md")) if project.practices.is_dir() else []
+    for path in paths + [p for p in extra if p.absolute() not in {q.absolute() for q in paths}]:
+        practice = _load_practice(project, vocabulary, path, today, problems)
+        if practice is not None:
+            catalog.practices[practice.slug] = practice
+    _check_practice_folder(project, problems)
+    _check_across(catalog, problems)
+    _load_volumes(catalog, problems)
+    return catalog, sort_problems(problems)
+
+
+def _load_practice(
+    project: Project, vocabulary: Vocabulary, path: Path, today: dt.date, problems: list[Problem]
+) -> Practice | None:
+    display = project.display(path)
+    if path.is_symlink():
+        problems.append(
+            Problem(display, None, None, "is a symbolic link; a record must be a regular file in practices/")
+        )
+        return None
+    slug = path.stem
+    if not SLUG.fullmatch(slug):
+        problems.append(
+            Problem(
+                display,
+                None,
+                None,
+                f"the file name '{path.name}' cannot be a practice id; use lowercase letters, digits "
+                f"and hyphens, e.g. '{_suggest_slug(slug)}.md'",
+            )
+        )
+    try:
+        document = load_record(path, display)
+    except LoadError as exc:
+        problems.extend(exc.problems)
+        return None
+    for found in check_body(document.body, vocabulary.sections, path, project.root):
+        problems.append(Problem(display, document.body_line + found.line - 1, found.column, found.message))
+    ctx = Context(document, display, problems, vocabulary.terms)
+    try:
+        practice: Practice = PRACTICE.validate(
+            document.data, (), ctx, slug=slug, path=path, body=document.body, body_line=document.body_line
+        )
+    except Reported:
+        return None
+    _check_practice(practice, ctx, today)
+    return practice
+
+
+def _check_practice(practice: Practice, ctx: Context, today: dt.date) -> None:
+    if practice.status == "retired" and not practice.retired:
+        ctx.report(
+            ("status",), "a retired practice needs 'retired:' with a line on why, shown in its page's banner"
+        )
+    if practice.retired and practice.status != "retired":
+        ctx.report(("retired",), "'retired:' is given but status is not 'retired'")
+    for name in ("submitted", "updated", "reviewed"):
+        value = getattr(practice, name)
+        if value is not None and value > today:
+            ctx.report((name,), f"{name}: {value.isoformat()} is in the future; expected today or earlier")
+    for name in ("updated", "reviewed"):
+        value = getattr(practice, name)
+        if value is not None and value < practice.submitted:
+            ctx.report(
+                (name,), f"{name}: {value.isoformat()} is before submitted ({practice.submitted.isoformat()})"
+            )
+    for index, phase in enumerate(practice.phases):
+        if phase.start and phase.end and phase.end < phase.start:
+            ctx.report(
+                ("phases", index, "end"),
+                f"phases[{index + 1}] ends ({phase.end}) before it starts ({phase.start})",
+            )
+    if practice.slug in practice.related:
+        ctx.report(("related",), "a practice cannot be related to itself")
+
+
+def _check_practice_folder(project: Project, problems: list[Problem]) -> None:
+    if not project.practices.is_dir():
+        return
+    known = {VOCABULARY_FILE, SCHEMA_FILE}
+    for path in sorted(project.practices.iterdir()):
+        if path.suffix != ".md" and path.name not in known and not path.name.startswith("."):
+            problems.append(
+                Problem(
+                    project.display(path),
+                    None,
+                    None,
+                    "is not a record; practices/ holds <id>.md records, vocabulary.yml and the schema",
+                )
+            )
+
+
+def _check_across(catalog: Catalog, problems: list[Problem]) -> None:
+    titles: dict[str, Practice] = {}
+    for practice in catalog.practices.values():
+        key = " ".join(practice.title.casefold().split())
+        first = titles.setdefault(key, practice)
+        if first is not practice:
+            _report(
+                catalog,
+                practice,
+                ("title",),
+                problems,
+                f"the title '{practice.title}' is already used by {catalog.project.display(first.path)}; "
+                "titles must be unique",
+            )
+        for index, slug in enumerate(practice.related):
+            if slug not in catalog.practices and slug != practice.slug:
+                from compendium.fields import suggest
+
+                _report(
+                    catalog,
+                    practice,
+                    ("related", index),
+                    problems,
+                    f"related practice '{slug}' does not exist{suggest(slug, list(catalog.practices))}",
+                )
+
+
+def _report(
+    catalog: Catalog,
+    practice: Practice,
+    keypath: tuple[str | int, ...],
+    problems: list[Problem],
+    message: str,
+) -> None:
+    # Cross-record problems need the line of a field: reload the positions cheaply.
+    display = catalog.project.display(practice.path)
+    try:
+        document = load_record(practice.path, display)
+    except LoadError:
+        problems.append(Problem(display, None, None, message))
+        return
+    mark = document.mark(keypath)
+    problems.append(Problem(display, mark.line if mark else None, mark.column if mark else None, message))
+
+
+def _load_volumes(catalog: Catalog, problems: list[Problem]) -> None:
+    project = catalog.project
+    if not project.volumes.is_dir():
+        return
+    for folder in sorted(p for p in project.volumes.iterdir() if p.is_dir()):
+        display = project.display(folder)
+        match = FOLDER.fullmatch(folder.name)
+        if not match:
+            problems.append(
+                Problem(
+                    display,
+                    None,
+                    None,
+                    "a volume folder is named <number>-<slug>, e.g. '01-genius-of-regions'",
+                )
+            )
+            continue
+        volume = _load_volume(catalog, folder, problems)
+        if volume is None:
+            continue
+        if volume.number != int(match.group(1)):
+            problems.append(
+                _at(
+                    project,
+                    folder / MANIFEST,
+                    ("number",),
+                    f"number {volume.number} does not match the folder name '{folder.name}'",
+                )
+            )
+        if volume.number in catalog.volumes:
+            problems.append(
+                _at(
+                    project,
+                    folder / MANIFEST,
+                    ("number",),
+                    f"volume number {volume.number} is already used by "
+                    f"{project.display(catalog.volumes[volume.number].folder)}",
+                )
+            )
+            continue
+        catalog.volumes[volume.number] = volume
+    catalog.volumes = dict(sorted(catalog.volumes.items()))
+    for expected, number in enumerate(catalog.volumes, start=1):
+        if number != expected:
+            problems.append(
+                _at(
+                    project,
+                    catalog.volumes[number].folder / MANIFEST,
+                    ("number",),
+                    f"volume {expected} is missing: volumes are numbered 1, 2, 3 … without gaps",
+                )
+            )
+            break
+
+
+def _at(
+    project: Project,
+    path: Path,
+    keypath: tuple[str | int, ...],
+    message: str,
+    document: Document | None = None,
+) -> Problem:
+    display = project.display(path)
+    if document is None:
+        try:
+            document = load_yaml(path, display)
+        except LoadError:
+            return Problem(display, None, None, message)
+    mark = document.mark(keypath)
+    return Problem(display, mark.line if mark else None, mark.column if mark else None, message)
+
+
+def _load_volume(catalog: Catalog, folder: Path, problems: list[Problem]) -> Volume | None:
+    project = catalog.project
+    manifest = folder / MANIFEST
+    display = project.display(manifest)
+    if not manifest.is_file():
+        problems.append(Problem(project.display(folder), None, None, f"a volume needs a {MANIFEST} manifest"))
+        return None
+    try:
+        document = load_yaml(manifest, display)
+    except LoadError as exc:
+        problems.extend(exc.problems)
+        return None
+    foreword_path = folder / FOREWORD
+    foreword = ""
+    if foreword_path.is_file():
+        foreword = foreword_path.read_text(encoding="utf-8")
+        for found in check_body(foreword, (), foreword_path, project.root):
+            problems.append(Problem(project.display(foreword_path), found.line, found.column, found.message))
+    else:
+        problems.append(Problem(project.display(folder), None, None, f"a volume needs a {FOREWORD}"))
+    ctx = Context(document, display, problems, catalog.vocabulary.terms)
+    try:
+        volume: Volume = VOLUME.validate(document.data, (), ctx, folder=folder, foreword=foreword)
+    except Reported:
+        return None
+    seen: dict[str, int] = {}
+    for s, section in enumerate(volume.sections):
+        for i, slug in enumerate(section.practices):
+            where = ("sections", s, "practices", i)
+            if slug in seen:
+                ctx.report(
+                    where,
+                    f"practice '{slug}' is listed twice in this volume (first in section {seen[slug] + 1})",
+                )
+            seen.setdefault(slug, s)
+            if slug not in catalog.practices:
+                from compendium.fields import suggest
+
+                ctx.report(
+                    where,
+                    f"practice '{slug}' does not exist in practices/{suggest(slug, list(catalog.practices))}",
+                )
+    if volume.is_published and volume.published is None:
+        ctx.report(("status",), "a published volume needs its publication date: 'published: YYYY-MM-DD'")
+    if volume.is_published:
+        _check_frozen(catalog, volume, problems)
+    errata_path = folder / ERRATA
+    if errata_path.is_file():
+        volume = _with_errata(catalog, volume, errata_path, problems)
+    return volume
+
+
+def _with_errata(catalog: Catalog, volume: Volume, path: Path, problems: list[Problem]) -> Volume:
+    import dataclasses
+
+    display = catalog.project.display(path)
+    try:
+        document = load_yaml(path, display)
+    except LoadError as exc:
+        problems.extend(exc.problems)
+        return volume
+    ctx = Context(document, display, problems, catalog.vocabulary.terms)
+    try:
+        errata: Errata = ERRATA_FILE.validate(document.data, (), ctx)
+    except Reported:
+        return volume
+    for index, erratum in enumerate(errata.errata):
+        if erratum.practice and erratum.practice not in volume.practices:
+            ctx.report(
+                ("errata", index, "practice"), f"practice '{erratum.practice}' is not in {volume.label}"
+            )
+    return dataclasses.replace(volume, errata=errata.errata)
+
+
+def _check_frozen(catalog: Catalog, volume: Volume, problems: list[Problem]) -> None:
+    project = catalog.project
+    sums_path = volume.folder / CHECKSUMS
+    if not sums_path.is_file():
+        problems.append(
+            Problem(
+                project.display(volume.folder),
+                None,
+                None,
+                f"{volume.label} is published but has no {CHECKSUMS}; publish it with "
+                f"'compendium volume publish {volume.number}'",
+            )
+        )
+        return
+    sums = read_checksums(volume.folder)
+    present = {path.relative_to(volume.folder).as_posix(): path for path in frozen_files(volume.folder)}
+    for name, digest in sums.items():
+        path = volume.folder / name
+        if name not in present or not path.is_file():
+            problems.append(
+                Problem(
+                    project.display(path), None, None, f"is missing, but {volume.label} was published with it"
+                )
+            )
+        elif sha256(path) != digest:
+            problems.append(
+                Problem(
+                    project.display(path),
+                    None,
+                    None,
+                    f"has changed since {volume.label} was published; a published volume never "
+                    f"changes: restore the file and record corrections in {ERRATA}",
+                )
+            )
+    for name, path in present.items():
+        if name not in sums and path.exists():
+            problems.append(
+                Problem(
+                    project.display(path),
+                    None,
+                    None,
+                    f"was added after {volume.label} was published; a published volume never changes",
+                )
+            )
+    for slug in volume.practices:
+        if not catalog.frozen_text(volume, slug).is_file():
+            problems.append(
+                Problem(
+                    project.display(catalog.frozen_text(volume, slug)),
+                    None,
+                    None,
+                    f"is missing: {volume.label} lists '{slug}' but holds no frozen text for it",
+                )
+            )
+
+
+def _suggest_slug(name: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "my-practice"

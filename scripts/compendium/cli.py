@@ -1,0 +1,265 @@
+"""The ``compendium`` command. Each subcommand parses its arguments, calls the core and returns an exit code.
+
+Exit codes: 0 all good, 1 problems found in the project, 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from compendium import __version__
+from compendium.catalog import load_catalog
+from compendium.problem import Problem, problems_to_json
+from compendium.project import NotAProject, Project, find_project
+
+Command = Callable[[argparse.Namespace, Project], int]
+
+
+class UsageError(Exception):
+    """The command line asked for something that cannot be done; exit 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        project = Project(Path(args.root).absolute()) if args.root else find_project()
+        result: int = args.run(args, project)
+        return result
+    except (UsageError, NotAProject) as exc:
+        print(f"compendium: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("compendium: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="compendium",
+        description="Validate, gather and publish the regional partnership practices compendium.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--root", metavar="DIR", help="the project folder (default: found from the current folder)"
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    validate = sub.add_parser(
+        "validate",
+        help="check records, the vocabulary and volumes",
+        description="Check every record against the model and the vocabularies, and across "
+        "records; report each problem as path:line:column: message.",
+    )
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="records or folders to report on (default: the whole project)",
+    )
+    validate.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    validate.set_defaults(run=_validate)
+
+    new = sub.add_parser(
+        "new",
+        help="write a new, valid skeleton record",
+        description="Write practices/<id>.md from the flags given, asking for missing ones "
+        "when run in a terminal.",
+    )
+    new.add_argument("--title", help="the practice's name")
+    new.add_argument("--summary", help="two or three sentences: who did what, for whom")
+    new.add_argument(
+        "--region", action="append", dest="regions", metavar="ID", help="a region id (repeatable)"
+    )
+    new.add_argument("--focus", action="append", metavar="ID", help="a focus area id (repeatable)")
+    new.add_argument(
+        "--population",
+        action="append",
+        dest="populations",
+        metavar="ID",
+        default=[],
+        help="a population id (repeatable)",
+    )
+    new.add_argument(
+        "--sector", action="append", dest="sectors", metavar="ID", default=[], help="a sector id (repeatable)"
+    )
+    new.add_argument("--lead", metavar="ORGANISATION", help="the lead partner organisation")
+    new.add_argument("--lead-type", metavar="ID", help="the lead partner's type id")
+    new.add_argument(
+        "--contact", metavar="ORGANISATION", help="the organisation to contact (default: the lead)"
+    )
+    new.add_argument("--slug", help="the file name without .md (default: made from the title)")
+    new.set_defaults(run=_new)
+
+    schema = sub.add_parser(
+        "schema",
+        help="write the record's JSON Schema",
+        description="Write the record's JSON Schema to practices/practice.schema.json "
+        "(or to stdout with -o -).",
+    )
+    schema.add_argument("-o", "--output", metavar="FILE", help="where to write it ('-' for stdout)")
+    schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is not current")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def _report(problems: list[Problem], fmt: str) -> None:
+    if fmt == "json":
+        print(problems_to_json(problems))
+        return
+    for problem in problems:
+        print(problem)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in problems:
+            print(problem.github_annotation())
+
+
+def _validate(args: argparse.Namespace, project: Project) -> int:
+    wanted = [Path(p) for p in args.paths]
+    for path in wanted:
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{path}: no such file or folder")
+    extra = [p for p in wanted if p.is_file() or p.is_symlink()]
+    extra = [
+        p
+        for p in extra
+        if p.suffix == ".md"
+        and p.absolute().parent != project.volumes.absolute()
+        and not _inside(p, project.volumes)
+    ]
+    catalog, problems = load_catalog(project, extra=extra)
+    if wanted:
+        scopes = [project.display(p) for p in wanted]
+        problems = [
+            p
+            for p in problems
+            if any(p.path == s or p.path.startswith(s.rstrip("/") + "/") for s in scopes)
+            or any(s in (".", "") for s in scopes)
+        ]
+    _report(problems, args.format)
+    if problems:
+        if args.format == "text":
+            files = len({p.path for p in problems})
+            print(f"{len(problems)} problem(s) in {files} file(s).", file=sys.stderr)
+        return 1
+    if args.format == "text":
+        assert catalog is not None
+        print(f"OK: {len(catalog.practices)} practices and {len(catalog.volumes)} volume(s) are valid.")
+    return 0
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.absolute().is_relative_to(folder.absolute())
+
+
+def _schema(args: argparse.Namespace, project: Project) -> int:
+    from compendium.schema import dumps, practice_schema
+
+    catalog, problems = load_catalog(project)
+    if catalog is None:
+        _report(problems, "text")
+        return 1
+    text = dumps(practice_schema(catalog.vocabulary))
+    if args.check:
+        current = project.schema.read_text(encoding="utf-8") if project.schema.is_file() else ""
+        if current != text:
+            print(f"{project.display(project.schema)}: not current; run 'compendium schema' and commit it")
+            return 1
+        print(f"OK: {project.display(project.schema)} is current.")
+        return 0
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output) if args.output else project.schema
+    temp = target.with_name(f".{target.name}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    temp.replace(target)
+    print(f"wrote {project.display(target)}")
+    return 0
+
+
+def _new(args: argparse.Namespace, project: Project) -> int:
+    from compendium.fields import suggest
+    from compendium.scaffold import NewPractice, render_record, slugify, write_new_file
+
+    catalog, problems = load_catalog(project)
+    if catalog is None:
+        _report(problems, "text")
+        return 1
+    vocabulary = catalog.vocabulary
+    interactive = sys.stdin.isatty()
+
+    def ask(value: str | None, flag: str, question: str) -> str:
+        if value:
+            return value.strip()
+        if not interactive:
+            raise UsageError(f"{flag} is required (or run in a terminal to be asked)")
+        answer = input(f"{question}: ").strip()
+        if not answer:
+            raise UsageError(f"{flag} is required")
+        return answer
+
+    def ask_terms(values: list[str] | None, flag: str, vocab: str, question: str) -> list[str]:
+        known = vocabulary.terms(vocab)
+        if not values:
+            if not interactive:
+                raise UsageError(f"{flag} is required (or run in a terminal to be asked)")
+            print(f"{question} (ids, separated by commas):")
+            for term, label in known.items():
+                print(f"  {term:32} {label}")
+            values = [v.strip() for v in input("> ").split(",") if v.strip()]
+        for value in values:
+            if value not in known:
+                raise UsageError(
+                    f"{flag} '{value}' is not a known term in {vocab}{suggest(value, list(known))}"
+                )
+        return list(dict.fromkeys(values))
+
+    title = ask(args.title, "--title", "Title of the practice")
+    new = NewPractice(
+        title=title,
+        summary=ask(args.summary, "--summary", "Summary (who did what, for whom)"),
+        regions=ask_terms(args.regions, "--region", "regions", "Regions"),
+        focus=ask_terms(args.focus, "--focus", "focus", "Focus areas"),
+        lead=ask(args.lead, "--lead", "Lead partner organisation"),
+        lead_type=ask_terms(
+            [args.lead_type] if args.lead_type else None,
+            "--lead-type",
+            "partner_types",
+            "Lead partner's type",
+        )[0],
+        contact="",
+        populations=ask_terms(args.populations, "--population", "populations", "")
+        if args.populations
+        else [],
+        sectors=ask_terms(args.sectors, "--sector", "sectors", "") if args.sectors else [],
+    )
+    new.contact = args.contact or new.lead
+    slug = args.slug or slugify(title)
+    path = project.practices / f"{slug}.md"
+    if path.exists():
+        raise UsageError(f"{project.display(path)} already exists; choose another --slug")
+    text = render_record(new, vocabulary, dt.date.today())
+    try:
+        write_new_file(path, text)
+    except FileExistsError:
+        raise UsageError(f"{project.display(path)} already exists; choose another --slug") from None
+    _, problems = load_catalog(project)
+    mine = [p for p in problems if p.path == project.display(path)]
+    if mine:
+        path.unlink()
+        _report(mine, "text")
+        print("compendium: the record was not written; fix the values above", file=sys.stderr)
+        return 1
+    print(f"wrote {project.display(path)}: fill in its sections, then run 'compendium validate'")
+    return 0

@@ -1,0 +1,421 @@
+"""Typed field declarations: one per field, each with its documentation.
+
+Modelled on MkDocs' ``config_options``: a declaration validates a value, says
+what it expected and what it received, and describes itself as JSON Schema (so
+the committed schema, the contributor form and the docs all come from here).
+
+Records are declared as dataclasses whose fields carry a declaration::
+
+    @dataclass(frozen=True, kw_only=True)
+    class Partner:
+        name: str = declare(Text("The organisation's full name."))
+
+and :class:`Struct` turns a mapping from the strict loader into such an object,
+reporting every problem against the line it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
+
+from compendium.loader import Document, KeyPath
+from compendium.problem import Problem
+
+T = TypeVar("T")
+S = TypeVar("S")
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_URL = re.compile(r"(https?)://[^\s/$.?#][^\s]*", re.IGNORECASE)
+
+
+class Invalid(Exception):
+    """A value does not fit its declaration; the message says what was expected."""
+
+
+class Context:
+    """What a declaration needs while validating: the vocabularies and where to report."""
+
+    def __init__(
+        self,
+        document: Document,
+        display: str,
+        problems: list[Problem],
+        terms: Callable[[str], Mapping[str, str]],
+    ) -> None:
+        self.document = document
+        self.display = display
+        self.problems = problems
+        self.terms = terms
+        """``terms(vocabulary)`` gives that vocabulary's ``{id: label}``."""
+
+    def report(self, keypath: KeyPath, message: str) -> None:
+        mark = self.document.mark(keypath)
+        line, column = (mark.line, mark.column) if mark else (None, None)
+        self.problems.append(Problem(self.display, line, column, message))
+
+
+def describe(keypath: KeyPath) -> str:
+    """``('partners', 0, 'role')`` as users write it: ``partners[1].role``."""
+    out = ""
+    for part in keypath:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "front matter"
+
+
+def received(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"'{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return repr(value)
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """A "did you mean" tail for an unknown word, or nothing when no choice is close."""
+    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+class Field(Generic[T]):
+    """A declared field: documentation, requiredness, validation and JSON Schema."""
+
+    def __init__(self, doc: str, *, required: bool = False, example: object = None) -> None:
+        self.doc = doc
+        self.required = required
+        self.example = example
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> T:
+        """Return the value as the model holds it, or raise :class:`Invalid`."""
+        raise NotImplementedError
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def described(self, schema: dict[str, Any]) -> dict[str, Any]:
+        out = {"description": self.doc, **schema}
+        if self.example is not None:
+            out["examples"] = [self.example]
+        return out
+
+
+class Text(Field[str]):
+    """A piece of text; one line unless ``multiline``."""
+
+    def __init__(self, doc: str, *, max_length: int = 200, multiline: bool = False, **kw: Any) -> None:
+        super().__init__(doc, **kw)
+        self.max_length = max_length
+        self.multiline = multiline
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise Invalid(f"expected text, received {received(value)}")
+        text = str(value).strip()
+        if not text:
+            raise Invalid("expected text, received nothing")
+        if len(text) > self.max_length:
+            raise Invalid(f"is {len(text)} characters long; at most {self.max_length} fit here")
+        if not self.multiline and "\n" in text:
+            raise Invalid("expected a single line of text")
+        return text
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described({"type": "string", "minLength": 1, "maxLength": self.max_length})
+
+
+class Date(Field[dt.date]):
+    """A calendar date written ``YYYY-MM-DD``."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> dt.date:
+        if not isinstance(value, str) or not _DATE.fullmatch(value):
+            raise Invalid(f"expected a date written YYYY-MM-DD, received {received(value)}")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise Invalid(f"'{value}' is not a real date; expected YYYY-MM-DD") from None
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described({"type": "string", "format": "date", "pattern": f"^{_DATE.pattern}$"})
+
+
+class PartialDate(Field[str]):
+    """A year, a month or a day: ``2022``, ``2022-09`` or ``2022-09-15``; kept as written."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        match = _PARTIAL_DATE.fullmatch(text) if isinstance(text, str) else None
+        if not match or not isinstance(text, str):
+            raise Invalid(f"expected a year, YYYY-MM or YYYY-MM-DD, received {received(value)}")
+        year, month, day = match.groups()
+        try:
+            dt.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            raise Invalid(f"'{text}' is not a real date; expected YYYY, YYYY-MM or YYYY-MM-DD") from None
+        return text
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described({"type": "string", "pattern": f"^{_PARTIAL_DATE.pattern}$"})
+
+
+class Amount(Field[int]):
+    """A whole number of US dollars."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise Invalid(f"expected a whole number of dollars such as 250000, received {received(value)}")
+        return value
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described({"type": "integer", "minimum": 0})
+
+
+class Number(Field[str]):
+    """A number as written (``120``, ``12.5``); kept as text so ``1.10`` stays ``1.10``."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if not isinstance(text, str) or not _NUMBER.fullmatch(text):
+            raise Invalid(f"expected a number such as 120 or 12.5, received {received(value)}")
+        return text
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described({"type": ["string", "integer"], "pattern": f"^{_NUMBER.pattern}$"})
+
+
+class Url(Field[str]):
+    """An ``http`` or ``https`` web address."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
+        if not isinstance(value, str) or not _URL.fullmatch(value.strip()):
+            raise Invalid(f"expected a web address starting with https://, received {received(value)}")
+        return value.strip()
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described({"type": "string", "format": "uri", "pattern": "^https?://"})
+
+
+class Email(Field[str]):
+    """An e-mail address (an organisation's shared inbox, preferably)."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
+        if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()):
+            raise Invalid(f"expected an e-mail address such as info@example.org, received {received(value)}")
+        return value.strip()
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described({"type": "string", "format": "email"})
+
+
+class Slug(Field[str]):
+    """A practice's id: its file name without ``.md`` (lowercase letters, digits, hyphens)."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
+        if not isinstance(value, str) or not SLUG.fullmatch(value):
+            raise Invalid(
+                f"expected a practice id (its file name without .md, e.g. 'reentry-navigators'), "
+                f"received {received(value)}"
+            )
+        return value
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described({"type": "string", "pattern": f"^{SLUG.pattern}$"})
+
+
+class Term(Field[str]):
+    """One term from a controlled vocabulary in ``practices/vocabulary.yml``."""
+
+    def __init__(self, doc: str, vocabulary: str, **kw: Any) -> None:
+        super().__init__(doc, **kw)
+        self.vocabulary = vocabulary
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
+        known = ctx.terms(self.vocabulary)
+        if not isinstance(value, str):
+            raise Invalid(f"expected one of the {self.vocabulary} terms, received {received(value)}")
+        if value not in known:
+            by_label = {label.lower(): term for term, label in known.items()}
+            if value.lower() in by_label:
+                raise Invalid(f"write the id '{by_label[value.lower()]}', not the label '{value}'")
+            raise Invalid(
+                f"'{value}' is not a known term in {self.vocabulary}"
+                f"{suggest(value, list(known))} (the terms are listed in practices/vocabulary.yml)"
+            )
+        return value
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        known = terms(self.vocabulary)
+        return self.described({"type": "string", "enum": list(known), "x-vocabulary": self.vocabulary})
+
+
+class ListOf(Field[tuple[S, ...]]):
+    """A list of values of one declaration, reported item by item."""
+
+    def __init__(
+        self, item: Field[S], doc: str, *, min_items: int = 0, unique: bool = False, **kw: Any
+    ) -> None:
+        super().__init__(doc, **kw)
+        self.item = item
+        self.min_items = min_items
+        self.unique = unique
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> tuple[S, ...]:
+        if isinstance(value, str | int) and not isinstance(value, bool) and not isinstance(self.item, Struct):
+            value = [value]  # one term written without brackets is what the writer meant
+        if not isinstance(value, list):
+            raise Invalid(f"expected a list, received {received(value)}")
+        if len(value) < self.min_items:
+            raise Invalid(f"expected at least {self.min_items} item(s), received {len(value)}")
+        out: list[S] = []
+        ok = True
+        for index, item in enumerate(value):
+            try:
+                checked = self.item.validate(item, (*keypath, index), ctx)
+            except Reported:
+                ok = False
+                continue
+            except Invalid as exc:
+                ctx.report((*keypath, index), f"{describe((*keypath, index))}: {exc}")
+                ok = False
+                continue
+            if self.unique and checked in out:
+                ctx.report(
+                    (*keypath, index), f"{describe((*keypath, index))} repeats '{checked}'; list it once"
+                )
+                ok = False
+            out.append(checked)
+        if not ok:
+            raise Reported
+        return tuple(out)
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        item = self.item.schema(terms)
+        schema: dict[str, Any] = {"type": "array", "items": item, "minItems": self.min_items}
+        if self.unique:
+            schema["uniqueItems"] = True
+        return self.described(schema)
+
+
+class Reported(Invalid):
+    """The problems were already reported item by item; the caller adds nothing."""
+
+
+def declare(spec: Field[Any], *, default: Any = None) -> Any:
+    """A dataclass field carrying its declaration. Optional fields default to "not known"."""
+    if spec.required:
+        return dataclasses.field(metadata={"spec": spec})
+    if isinstance(spec, ListOf):
+        return dataclasses.field(default=(), metadata={"spec": spec})
+    return dataclasses.field(default=default, metadata={"spec": spec})
+
+
+class Struct(Field[T]):
+    """A mapping of declared fields, built into the dataclass ``model``."""
+
+    def __init__(self, model: type[T], doc: str = "", **kw: Any) -> None:
+        super().__init__(doc or (model.__doc__ or "").strip(), **kw)
+        self.model = model
+        self.specs: dict[str, Field[Any]] = {
+            f.name: f.metadata["spec"]
+            for f in dataclasses.fields(model)  # type: ignore[arg-type]
+            if "spec" in f.metadata
+        }
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context, **extra: Any) -> T:
+        if not isinstance(value, dict):
+            raise Invalid(f"expected fields written as 'name: value', received {received(value)}")
+        values: dict[str, Any] = dict(extra)
+        ok = True
+        for key in value:
+            if key not in self.specs:
+                where = f" in {describe(keypath)}" if keypath else ""
+                ctx.report(
+                    (*keypath, key),
+                    f"unknown field '{key}'{where}{suggest(key, list(self.specs))}",
+                )
+                ok = False
+        for name, spec in self.specs.items():
+            raw = value.get(name)
+            if raw is None or raw == [] or raw == "":
+                if spec.required:
+                    ctx.report(
+                        (*keypath, name) if name in value else keypath,
+                        f"{describe((*keypath, name))} is required: {spec.doc}",
+                    )
+                    ok = False
+                continue
+            try:
+                values[name] = spec.validate(raw, (*keypath, name), ctx)
+            except Reported:
+                ok = False
+            except Invalid as exc:
+                ctx.report((*keypath, name), f"{describe((*keypath, name))}: {exc}")
+                ok = False
+        if not ok:
+            raise Reported
+        return self.model(**values)
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": [name for name, spec in self.specs.items() if spec.required],
+                "properties": {name: spec.schema(terms) for name, spec in self.specs.items()},
+            }
+        )
+
+
+class MapOf(Field[dict[str, S]]):
+    """A mapping from ids (lowercase, digits, hyphens) to values of one declaration."""
+
+    def __init__(self, item: Field[S], doc: str, **kw: Any) -> None:
+        super().__init__(doc, **kw)
+        self.item = item
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> dict[str, S]:
+        if not isinstance(value, dict):
+            raise Invalid(f"expected 'id: …' entries, received {received(value)}")
+        out: dict[str, S] = {}
+        ok = True
+        for key, item in value.items():
+            where = (*keypath, key)
+            if not SLUG.fullmatch(key):
+                ctx.report(
+                    where, f"'{key}' is not a usable id; expected lowercase letters, digits and hyphens"
+                )
+                ok = False
+                continue
+            try:
+                out[key] = self.item.validate(item, where, ctx)
+            except Reported:
+                ok = False
+            except Invalid as exc:
+                ctx.report(where, f"{describe(where)}: {exc}")
+                ok = False
+        if not ok:
+            raise Reported
+        return out
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described(
+            {
+                "type": "object",
+                "propertyNames": {"pattern": f"^{SLUG.pattern}$"},
+                "additionalProperties": self.item.schema(terms),
+            }
+        )

@@ -1,0 +1,58 @@
+"""Where a Compendium project's parts live on disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+VOCABULARY_FILE = "vocabulary.yml"
+SCHEMA_FILE = "practice.schema.json"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder: ``practices/``, ``volumes/`` and the vocabulary editors own."""
+
+    root: Path
+
+    @property
+    def practices(self) -> Path:
+        return self.root / "practices"
+
+    @property
+    def volumes(self) -> Path:
+        return self.root / "volumes"
+
+    @property
+    def vocabulary(self) -> Path:
+        return self.practices / VOCABULARY_FILE
+
+    @property
+    def schema(self) -> Path:
+        return self.practices / SCHEMA_FILE
+
+    @property
+    def print_assets(self) -> Path:
+        return self.root / "overrides" / "print"
+
+    def display(self, path: Path) -> str:
+        """How problems name ``path``: relative to the project when inside it."""
+        try:
+            return path.absolute().relative_to(self.root.absolute()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+class NotAProject(Exception):
+    """No ``practices/vocabulary.yml`` was found from the starting folder upwards."""
+
+
+def find_project(start: Path | None = None) -> Project:
+    """The project containing ``start`` (default: the current folder)."""
+    here = (start or Path.cwd()).absolute()
+    for folder in (here, *here.parents):
+        if (folder / "practices" / VOCABULARY_FILE).is_file():
+            return Project(folder)
+    raise NotAProject(
+        f"no Compendium project here: expected practices/{VOCABULARY_FILE} in {here} or a folder above it"
+    )

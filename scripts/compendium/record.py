@@ -1,0 +1,209 @@
+"""The practice record: one ``practices/<slug>.md`` file, its front matter declared field by field.
+
+Each field below is declared once, with its type, its check and its
+documentation; the JSON Schema (``compendium schema``), the validator and the
+contributor docs are all read off these declarations. A missing optional field
+means "not known".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from compendium.fields import (
+    Amount,
+    Date,
+    Email,
+    ListOf,
+    Number,
+    PartialDate,
+    Slug,
+    Struct,
+    Term,
+    Text,
+    Url,
+    declare,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Partner:
+    """An organisation in the partnership (a partnership may itself be a partner)."""
+
+    name: str = declare(Text("The organisation's full name, as it writes it.", required=True, max_length=160))
+    type: str = declare(Term("What kind of organisation it is.", "partner_types", required=True))
+    role: str = declare(Term("The part it plays in this practice.", "partner_roles", required=True))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Funding:
+    """One funding stream behind the practice."""
+
+    stream: str = declare(Term("The funding stream.", "funding_streams", required=True))
+    amount: int | None = declare(Amount("Amount in US dollars that went to this practice, if known."))
+    period: str | None = declare(
+        Text("The years the funding covers, e.g. '2022-2025' or 'FY 2023-24'.", max_length=40)
+    )
+    source: str | None = declare(Url("A public page that documents this funding."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Phase:
+    """A stage the practice went through, with when it ran."""
+
+    phase: str = declare(Term("Which stage.", "phases", required=True))
+    start: str | None = declare(PartialDate("When it began: YYYY, YYYY-MM or YYYY-MM-DD.", example="2022"))
+    end: str | None = declare(PartialDate("When it ended, if it has: YYYY, YYYY-MM or YYYY-MM-DD."))
+    note: str = declare(Text("One line on what happened in this stage.", required=True, max_length=300))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    """A reported result: a number means something only with its date and its source."""
+
+    measure: str = declare(
+        Text("What was counted, e.g. 'participants placed in jobs'.", required=True, max_length=160)
+    )
+    value: str = declare(Number("The number, as reported.", required=True))
+    unit: str | None = declare(Text("The unit, e.g. 'people' or 'percent'.", max_length=40))
+    as_of: dt.date = declare(Date("The date the number describes.", required=True))
+    source: str = declare(
+        Text("Where the number comes from: a report's title or a web address.", required=True, max_length=300)
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evidence:
+    """How strong the evidence is that the practice works, kept apart from editorial status."""
+
+    level: str = declare(
+        Term(
+            "Where the practice sits on the evidence scale; 'emerging' welcomes unevaluated work.",
+            "evidence_levels",
+            required=True,
+        )
+    )
+    basis: str = declare(Term("What that level rests on.", "evidence_bases", required=True))
+    note: str | None = declare(Text("A line on the evidence, e.g. who evaluated it.", max_length=300))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contact:
+    """Who to ask about the practice: an organisation first; a person only with their consent."""
+
+    organisation: str = declare(Text("The organisation to contact.", required=True, max_length=160))
+    url: str | None = declare(Url("The organisation's web page for this work."))
+    email: str | None = declare(Email("A shared inbox, preferably."))
+    person: str | None = declare(
+        Text("A named person, only if they agreed to be listed publicly.", max_length=120)
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """A document the record draws on."""
+
+    title: str = declare(Text("The document's title.", required=True, max_length=200))
+    publisher: str | None = declare(Text("Who published it.", max_length=160))
+    url: str | None = declare(Url("Where to read it."))
+    date: str | None = declare(PartialDate("When it was published: YYYY, YYYY-MM or YYYY-MM-DD."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Practice:
+    """A regional partnership practice."""
+
+    title: str = declare(
+        Text(
+            "The practice's name as readers will see it.",
+            required=True,
+            max_length=120,
+            example="Regional reentry navigators",
+        )
+    )
+    summary: str = declare(
+        Text(
+            "Two or three sentences: who did what, for whom. Shown on cards, in search results "
+            "and in the print edition's contents.",
+            required=True,
+            max_length=400,
+            multiline=True,
+        )
+    )
+    regions: tuple[str, ...] = declare(
+        ListOf(
+            Term("A region id.", "regions"),
+            "Regions the practice sits in (ids from the vocabulary).",
+            min_items=1,
+            unique=True,
+            required=True,
+        )
+    )
+    partners: tuple[Partner, ...] = declare(
+        ListOf(
+            Struct(Partner), "The organisations in the partnership, lead first.", min_items=1, required=True
+        )
+    )
+    focus: tuple[str, ...] = declare(
+        ListOf(
+            Term("A focus area id.", "focus"),
+            "Topics the practice is about.",
+            min_items=1,
+            unique=True,
+            required=True,
+        )
+    )
+    populations: tuple[str, ...] = declare(
+        ListOf(Term("A population id.", "populations"), "Who the practice serves.", unique=True)
+    )
+    sectors: tuple[str, ...] = declare(
+        ListOf(
+            Term("A sector id.", "sectors"), "Industry sectors the practice prepares people for.", unique=True
+        )
+    )
+    funding: tuple[Funding, ...] = declare(ListOf(Struct(Funding), "Funding streams behind the practice."))
+    phases: tuple[Phase, ...] = declare(ListOf(Struct(Phase), "Stages the practice went through, in order."))
+    outcomes: tuple[Outcome, ...] = declare(
+        ListOf(
+            Struct(Outcome),
+            "Reported results, each with its date and source (context figures are not outcomes).",
+        )
+    )
+    evidence: Evidence = declare(Struct(Evidence, required=True))
+    status: str = declare(Term("Where the record is in editorial review.", "statuses", required=True))
+    submitted: dt.date = declare(Date("The date the practice was first submitted.", required=True))
+    updated: dt.date | None = declare(Date("The date the record's content last changed."))
+    reviewed: dt.date | None = declare(Date("The date an editor last confirmed the record is current."))
+    retired: str | None = declare(
+        Text(
+            "Why the practice was retired, shown in a banner on its page (status must be 'retired').",
+            max_length=300,
+        )
+    )
+    contact: Contact = declare(Struct(Contact, required=True))
+    sources: tuple[Source, ...] = declare(ListOf(Struct(Source), "Documents the record draws on."))
+    related: tuple[str, ...] = declare(
+        ListOf(
+            Slug("A practice id."), "Other practices in the compendium that readers should see.", unique=True
+        )
+    )
+
+    slug: str = field(default="")
+    """The permanent id: the file name without ``.md``. Not written in the front matter."""
+    path: Path = field(default=Path())
+    body: str = field(default="", repr=False)
+    body_line: int = 1
+
+    @property
+    def last_changed(self) -> dt.date:
+        return self.updated or self.submitted
+
+    @property
+    def last_reviewed(self) -> dt.date:
+        return self.reviewed or self.updated or self.submitted
+
+
+PRACTICE = Struct(Practice)
+"""The declaration of a whole record's front matter."""

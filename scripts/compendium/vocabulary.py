@@ -1,0 +1,191 @@
+"""The controlled vocabularies, read from ``practices/vocabulary.yml``.
+
+Editors own that file: adding a region, a focus area or a funding stream is an
+edit there, never in code. Every record's terms are checked against it, with a
+"did you mean" for near misses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from compendium.fields import Context, ListOf, MapOf, Reported, Struct, Term, Text, declare
+from compendium.loader import LoadError, load_yaml
+from compendium.problem import Problem
+
+VOCABULARIES = (
+    "systems",
+    "regions",
+    "partner_types",
+    "partner_roles",
+    "focus",
+    "populations",
+    "sectors",
+    "funding_streams",
+    "phases",
+    "evidence_levels",
+    "evidence_bases",
+    "statuses",
+)
+"""The vocabularies a record's fields draw on, in the order the file lists them."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """A term: the label readers see and, optionally, what it means."""
+
+    label: str = declare(Text("The term as readers see it.", required=True, max_length=120))
+    description: str | None = declare(
+        Text("What the term means, for contributors choosing it and readers filtering by it.", max_length=600)
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Region:
+    """A region in one of the state's regional systems, with an optional profile for its page."""
+
+    label: str = declare(Text("The region's name as readers see it.", required=True, max_length=120))
+    system: str = declare(
+        Term(
+            "The regional system the region belongs to (WIOA Regional Planning Unit, …).",
+            "systems",
+            required=True,
+        )
+    )
+    within: tuple[str, ...] = declare(
+        ListOf(
+            Term("A region id.", "regions"),
+            "Regions this one sits in, so its practices are found from them too.",
+            unique=True,
+        )
+    )
+    description: str | None = declare(
+        Text("A short profile of the region for its page.", max_length=1200, multiline=True)
+    )
+    counties: tuple[str, ...] = declare(
+        ListOf(Text("A county name."), "Counties the region covers.", unique=True)
+    )
+    members: tuple[str, ...] = declare(
+        ListOf(
+            Text("An organisation."),
+            "Member organisations: boards, colleges, consortia, districts.",
+            unique=True,
+        )
+    )
+    sectors: tuple[str, ...] = declare(
+        ListOf(Term("A sector id.", "sectors"), "The region's priority sectors.", unique=True)
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class VocabularyFile:
+    """``practices/vocabulary.yml``: every controlled vocabulary and the required body sections."""
+
+    sections: tuple[str, ...] = declare(
+        ListOf(
+            Text("A section heading.", max_length=60),
+            "The H2 sections every practice's text must have, in order.",
+            min_items=1,
+            unique=True,
+            required=True,
+        )
+    )
+    systems: dict[str, Entry] = declare(
+        MapOf(Struct(Entry), "Regional systems a region can belong to.", required=True)
+    )
+    regions: dict[str, Region] = declare(
+        MapOf(Struct(Region), "Regions practices can sit in.", required=True)
+    )
+    partner_types: dict[str, Entry] = declare(
+        MapOf(Struct(Entry), "Kinds of partner organisation.", required=True)
+    )
+    partner_roles: dict[str, Entry] = declare(MapOf(Struct(Entry), "Roles a partner plays.", required=True))
+    focus: dict[str, Entry] = declare(MapOf(Struct(Entry), "Topics (focus areas).", required=True))
+    populations: dict[str, Entry] = declare(MapOf(Struct(Entry), "Populations served.", required=True))
+    sectors: dict[str, Entry] = declare(MapOf(Struct(Entry), "Industry sectors.", required=True))
+    funding_streams: dict[str, Entry] = declare(MapOf(Struct(Entry), "Funding streams.", required=True))
+    phases: dict[str, Entry] = declare(MapOf(Struct(Entry), "Phases a practice runs in.", required=True))
+    evidence_levels: dict[str, Entry] = declare(
+        MapOf(Struct(Entry), "The evidence scale, weakest first.", required=True)
+    )
+    evidence_bases: dict[str, Entry] = declare(
+        MapOf(Struct(Entry), "What the evidence rests on.", required=True)
+    )
+    statuses: dict[str, Entry] = declare(MapOf(Struct(Entry), "Editorial statuses.", required=True))
+
+
+class Vocabulary:
+    """The loaded vocabularies, with lookups the model and the templates use."""
+
+    def __init__(self, data: VocabularyFile) -> None:
+        self.file = data
+        self.sections = data.sections
+        self.regions = data.regions
+
+    def terms(self, name: str) -> Mapping[str, str]:
+        """``{id: label}`` of vocabulary ``name``."""
+        value: Mapping[str, Entry | Region] = getattr(self.file, name)
+        return {key: entry.label for key, entry in value.items()}
+
+    def label(self, name: str, term: str) -> str:
+        return self.terms(name).get(term, term)
+
+    def entry(self, name: str, term: str) -> Entry | Region:
+        entries: Mapping[str, Entry | Region] = getattr(self.file, name)
+        return entries[term]
+
+    def region_ancestors(self, region: str) -> list[str]:
+        """The regions ``region`` sits in, transitively, nearest first (cycles are refused at load)."""
+        out: list[str] = []
+        todo = list(self.regions[region].within)
+        while todo:
+            parent = todo.pop(0)
+            if parent not in out and parent != region:
+                out.append(parent)
+                todo.extend(self.regions[parent].within)
+        return out
+
+
+def load_vocabulary(path: Path, display: str, problems: list[Problem]) -> Vocabulary | None:
+    """Load and check the vocabulary file; report problems and return None when it is unusable."""
+    try:
+        document = load_yaml(path, display)
+    except LoadError as exc:
+        problems.extend(exc.problems)
+        return None
+    raw = document.data
+
+    def terms(name: str) -> Mapping[str, str]:
+        # Vocabulary terms may refer to other vocabularies (a region's system);
+        # read the ids straight from the raw file so the order of checks does not matter.
+        value = raw.get(name)
+        return {str(k): str(k) for k in value} if isinstance(value, dict) else {}
+
+    ctx = Context(document, display, problems, terms)
+    try:
+        data = Struct(VocabularyFile).validate(raw, (), ctx)
+    except Reported:
+        return None
+    vocabulary = Vocabulary(data)
+    for region_id in data.regions:
+        if region_id in _cycle_members(vocabulary, region_id):
+            ctx.report(
+                ("regions", region_id, "within"),
+                f"region '{region_id}' ends up inside itself through 'within'",
+            )
+            return None
+    return vocabulary
+
+
+def _cycle_members(vocabulary: Vocabulary, start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = list(vocabulary.regions[start].within)
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        todo.extend(vocabulary.regions[current].within)
+    return seen

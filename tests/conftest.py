@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+RECORDS = Path(__file__).resolve().parent / "records"
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[..., Path]:
+    """A fresh project with the real vocabulary and the given records (name -> path or text)."""
+
+    def make(records: dict[str, Path | str | bytes] | None = None, *, name: str = "project") -> Path:
+        root = tmp_path / name
+        (root / "practices").mkdir(parents=True)
+        shutil.copy(REPO / "practices" / "vocabulary.yml", root / "practices" / "vocabulary.yml")
+        for filename, content in (records or {}).items():
+            target = root / "practices" / filename
+            if isinstance(content, Path):
+                shutil.copy(content, target)
+            elif isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        return root
+
+    return make

@@ -1,0 +1,310 @@
+"""The ``compendium`` command as contributors and CI use it: exit codes, formats, cross-record checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from compendium.cli import main
+
+from .conftest import RECORDS, REPO
+
+MINIMAL = RECORDS / "good" / "minimal.md"
+COMPLETE = RECORDS / "good" / "complete.md"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_repository_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--root", str(REPO), "validate")
+    assert code == 0, out
+    assert out.startswith("OK: ") and out.count("\n") == 1
+
+
+def test_committed_schema_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--root", str(REPO), "schema", "--check")
+    assert code == 0, out
+
+
+def test_schema_accepts_every_sample_record() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from compendium.loader import load_record
+
+    schema = json.loads((REPO / "practices" / "practice.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for path in sorted((REPO / "practices").glob("*.md")):
+        jsonschema.validate(load_record(path, path.name).data, schema)
+
+
+def test_schema_check_fails_when_stale(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project()
+    (root / "practices" / "practice.schema.json").write_text("{}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--root", str(root), "schema", "--check")
+    assert (code, out) == (
+        1,
+        "practices/practice.schema.json: not current; run 'compendium schema' and commit it\n",
+    )
+    assert run(capsys, "--root", str(root), "schema")[0] == 0
+    assert run(capsys, "--root", str(root), "schema", "--check")[0] == 0
+
+
+def test_every_problem_is_reported_then_exit_1(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = (
+        MINIMAL.read_text()
+        .replace("status: submitted", "status: submited")
+        .replace("focus: reentry-services", "focus: reentry")
+    )
+    root = make_project({"one.md": bad, "two.md": "---\ntitle: [\n---\n"})
+    code, out, err = run(capsys, "--root", str(root), "validate")
+    assert code == 1
+    assert out.splitlines() == [
+        "practices/one.md:7:1: focus[1]: 'reentry' is not a known term in focus; did you mean 'reentry-services'? "
+        "(the terms are listed in practices/vocabulary.yml)",
+        "practices/one.md:9:1: status: 'submited' is not a known term in statuses; did you mean 'submitted'? "
+        "(the terms are listed in practices/vocabulary.yml)",
+        "practices/two.md:3:1: this is not valid YAML: did not find expected node content "
+        "(while parsing a flow node that starts on line 3)",
+    ]
+    assert err == "3 problem(s) in 2 file(s).\n"
+
+
+def test_json_format(make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_project({"one.md": MINIMAL.read_text().replace("status: submitted", "status: NO")})
+    code, out, _ = run(capsys, "--root", str(root), "validate", "--format", "json")
+    assert code == 1
+    assert json.loads(out) == [
+        {
+            "path": "practices/one.md",
+            "line": 9,
+            "column": 1,
+            "message": "status: 'NO' is not a known term in statuses (the terms are listed in practices/vocabulary.yml)",
+        }
+    ]
+
+
+def test_github_annotations(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    root = make_project({"one.md": MINIMAL.read_text().replace("status: submitted", "status: 100%")})
+    code, out, _ = run(capsys, "--root", str(root), "validate")
+    assert code == 1
+    assert out.splitlines()[-1] == (
+        "::error file=practices/one.md,line=9,col=1::status: '100%25' is not a known term in statuses "
+        "(the terms are listed in practices/vocabulary.yml)"
+    )
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["validate", "--no-such-flag"])
+    assert caught.value.code == 2
+    capsys.readouterr()
+    code, _, err = run(capsys, "--root", str(REPO), "validate", "no/such/file.md")
+    assert (code, err) == (2, "compendium: error: no/such/file.md: no such file or folder\n")
+
+
+def test_not_a_project_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "validate")
+    assert code == 2
+    assert "no Compendium project here: expected practices/vocabulary.yml" in err
+
+
+def test_duplicate_titles_name_the_first_file(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project(
+        {
+            "first.md": MINIMAL,
+            "second.md": MINIMAL.read_text().replace("Golden minimal record", "golden  MINIMAL record"),
+        }
+    )
+    code, out, _ = run(capsys, "--root", str(root), "validate")
+    assert code == 1
+    assert out == (
+        "practices/second.md:2:1: the title 'golden  MINIMAL record' is already used by practices/first.md; "
+        "titles must be unique\n"
+    )
+
+
+def test_symlinked_record_is_refused(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project()
+    (root / "practices" / "linked.md").symlink_to(MINIMAL)
+    code, out, _ = run(capsys, "--root", str(root), "validate")
+    assert (code, out) == (
+        1,
+        "practices/linked.md: is a symbolic link; a record must be a regular file in practices/\n",
+    )
+
+
+def test_related_practice_must_exist(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = (
+        MINIMAL.read_text()
+        .replace("Golden minimal record", "Other")
+        .replace("status: submitted", "status: submitted\nrelated: [minimal, minimall, complete]")
+    )
+    root = make_project({"minimal.md": MINIMAL, "other.md": other})
+    code, out, _ = run(capsys, "--root", str(root), "validate")
+    assert code == 1
+    assert out.splitlines() == [
+        "practices/other.md:10:20: related practice 'minimall' does not exist; did you mean 'minimal'?",
+        "practices/other.md:10:30: related practice 'complete' does not exist",
+    ]
+
+
+def test_validate_reports_only_the_paths_asked_for(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = make_project({"good.md": MINIMAL, "bad.md": "no front matter\n"})
+    code, out, _ = run(capsys, "--root", str(root), "validate", str(root / "practices" / "good.md"))
+    assert (code, out) == (0, "OK: 1 practices and 0 volume(s) are valid.\n")
+    outside = tmp_path / "draft.md"
+    outside.write_text(MINIMAL.read_text().replace("status: submitted", "status: nope"), encoding="utf-8")
+    code, out, _ = run(capsys, "--root", str(root), "validate", str(outside))
+    assert code == 1
+    assert out.startswith(f"{outside.as_posix()}:9:1: status: 'nope' is not a known term")
+
+
+def test_new_writes_a_record_that_validates(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project()
+    args = [
+        "--root",
+        str(root),
+        "new",
+        "--title",
+        "Reentry navigators: a pilot",
+        "--summary",
+        "Navigators help.",
+        "--region",
+        "statewide",
+        "--focus",
+        "reentry-services",
+        "--lead",
+        "Example Board",
+        "--lead-type",
+        "workforce-board",
+        "--population",
+        "justice-involved",
+    ]
+    code, out, _ = run(capsys, *args)
+    assert (code, out) == (
+        0,
+        "wrote practices/reentry-navigators-a-pilot.md: fill in its sections, then run "
+        "'compendium validate'\n",
+    )
+    assert run(capsys, "--root", str(root), "validate")[0] == 0
+    # Never overwrites, and says why.
+    code, _, err = run(capsys, *args)
+    assert (code, err) == (
+        2,
+        "compendium: error: practices/reentry-navigators-a-pilot.md already exists; choose another --slug\n",
+    )
+
+
+def test_new_refuses_unknown_terms_and_missing_flags(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    root = make_project()
+    code, _, err = run(
+        capsys,
+        "--root",
+        str(root),
+        "new",
+        "--title",
+        "T",
+        "--summary",
+        "S",
+        "--region",
+        "statwide",
+        "--focus",
+        "reentry-services",
+        "--lead",
+        "L",
+        "--lead-type",
+        "workforce-board",
+    )
+    assert (code, err) == (
+        2,
+        "compendium: error: --region 'statwide' is not a known term in regions; did you mean 'statewide'?\n",
+    )
+    code, _, err = run(capsys, "--root", str(root), "new", "--title", "T")
+    assert (code, err) == (2, "compendium: error: --summary is required (or run in a terminal to be asked)\n")
+    assert sorted(p.name for p in (root / "practices").iterdir()) == ["vocabulary.yml"]
+
+
+def test_new_asks_in_a_terminal(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project()
+    answers = iter(
+        [
+            "Asked practice",
+            "Asked summary.",
+            "statewide",
+            "career-pathways, reentry-services",
+            "Asked Board",
+            "workforce-board",
+        ]
+    )
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    code, out, _ = run(capsys, "--root", str(root), "new")
+    assert code == 0
+    assert "Lead partner's type (ids, separated by commas):" in out
+    text = (root / "practices" / "asked-practice.md").read_text()
+    assert "focus:\n- career-pathways\n- reentry-services\n" in text
+    assert run(capsys, "--root", str(root), "validate")[0] == 0
+
+
+def test_every_command_has_help() -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
+    for command in ([], ["validate"], ["new"], ["schema"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "compendium", *command, "--help"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert result.returncode == 0
+        assert result.stdout.startswith("usage: compendium")
+
+
+def test_command_line_run_prints_no_traceback(make_project: Callable[..., Path]) -> None:
+    root = make_project({"x.md": b"---\ntitle: \xff\n---\n"})
+    env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
+    result = subprocess.run(
+        [sys.executable, "-m", "compendium", "validate"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout == "practices/x.md:2:8: byte 0xff is not UTF-8 text; save the file as UTF-8\n"
+    assert "Traceback" not in result.stderr
