@@ -190,6 +190,13 @@ def judge_target(target: str, record: Path, root: Path) -> str | None:
     resolved = (record.parent / path_part).resolve()
     if not resolved.is_relative_to(root.resolve()):
         return "points outside the project ('../' leaves the repository)"
+    # The site publishes practices, not the repository's other files: a relative
+    # link must name another record, e.g. 'other-practice.md'.
+    practices = (root / "practices").resolve()
+    if resolved.suffix != ".md" or resolved.parent != practices:
+        return "is not a practice record; relative links may only point to another practice, e.g. 'other-practice.md'"
+    if not resolved.is_file():
+        return "points to a practice that does not exist"
     return None
 
 

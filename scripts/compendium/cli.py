@@ -110,6 +110,15 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", metavar="FILE", help="where to write it ('-' for stdout)")
     schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is not current")
     schema.set_defaults(run=_schema)
+
+    materialize = sub.add_parser(
+        "materialize",
+        help="write the generated site pages to a folder",
+        description="Write every generated page (Markdown) and open-data file to DIR, for static site "
+        "generators that read mkdocs.yml but run no MkDocs plugins. DIR is replaced whole.",
+    )
+    materialize.add_argument("directory", metavar="DIR", help="the folder to write (replaced if it exists)")
+    materialize.set_defaults(run=_materialize)
     return parser
 
 
@@ -262,4 +271,25 @@ def _new(args: argparse.Namespace, project: Project) -> int:
         print("compendium: the record was not written; fix the values above", file=sys.stderr)
         return 1
     print(f"wrote {project.display(path)}: fill in its sections, then run 'compendium validate'")
+    return 0
+
+
+def _materialize(args: argparse.Namespace, project: Project) -> int:
+    from compendium.materialize import materialize, settings_from_mkdocs_yml
+
+    target = Path(args.directory)
+    if target.absolute() in (
+        project.root.absolute(),
+        *project.root.absolute().parents,
+    ) or target.absolute() in (
+        project.practices.absolute(),
+        project.volumes.absolute(),
+    ):
+        raise UsageError(f"{target}: refusing to replace the project or one of its source folders")
+    catalog, problems = load_catalog(project)
+    if problems or catalog is None:
+        _report(problems, "text")
+        return 1
+    count = materialize(catalog, settings_from_mkdocs_yml(project.root / "mkdocs.yml"), target)
+    print(f"wrote {count} files to {target}")
     return 0

@@ -1,0 +1,1 @@
+"""The thin MkDocs plugin: the only part of Compendium that imports MkDocs."""

@@ -1,0 +1,99 @@
+"""Ties the Compendium core to MkDocs: validate, generate pages in memory, sanitize, index, print.
+
+The plugin does no work of its own beyond wiring; everything it serves comes
+from :mod:`compendium.render` and :mod:`compendium.catalog`, so the same pages
+can be written to a folder by ``compendium materialize``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from compendium.catalog import Catalog, load_catalog
+from compendium.plugin.config import CompendiumConfig
+from compendium.project import Project
+from compendium.render.sanitize import clean_html
+from compendium.render.site import Settings, build_site
+from compendium.search import SearchError, index_site
+
+log = logging.getLogger("mkdocs.plugins.compendium")
+
+
+class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped-call]
+    """``plugins: [compendium]`` in ``mkdocs.yml``."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.project: Project | None = None
+        self.catalog: Catalog | None = None
+        self.generated: set[str] = set()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(self.config.root or Path(config.config_file_path).parent).absolute()
+        self.project = Project(root)
+        # `mkdocs serve` rebuilds when a record, the vocabulary or a volume changes.
+        for folder in (self.project.practices, self.project.volumes):
+            if folder.is_dir() and str(folder) not in config.watch:
+                config.watch.append(str(folder))
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.project is not None
+        catalog, problems = load_catalog(self.project)
+        if problems or catalog is None:
+            for problem in problems:
+                log.error(str(problem))
+            raise PluginError(f"{len(problems)} problem(s) in the records; fix them and build again")
+        self.catalog = catalog
+        pages, assets = build_site(catalog, self._settings(config))
+        self.generated = set()
+        for page in pages:
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
+            file.edit_uri = page.source  # "edit this page" opens the record, not a generated file
+            self._add(files, file)
+        for asset in assets:
+            self._add(files, File.generated(config, asset.path, content=asset.content))
+        return files
+
+    def _add(self, files: Files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            raise PluginError(
+                f"{file.src_uri} is generated from the records; remove the file of that name from the docs folder"
+            )
+        files.append(file)
+        self.generated.add(file.src_uri)
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Second wall after validation: nothing from a record reaches a reader as script.
+        if page.file.src_uri in self.generated:
+            return clean_html(html)
+        return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.search:
+            try:
+                summary = index_site(Path(config.site_dir))
+            except SearchError as exc:
+                raise PluginError(str(exc)) from None
+            log.info(summary)
+
+    def _settings(self, config: MkDocsConfig) -> Settings:
+        repo = (config.repo_url or "").rstrip("/")
+        site_url = config.site_url or ""
+        if site_url and not site_url.endswith("/"):
+            site_url += "/"
+        return Settings(
+            site_name=config.site_name,
+            site_url=site_url,
+            edit_base=f"{repo}/edit/{self.config.branch}/" if repo else "",
+        )

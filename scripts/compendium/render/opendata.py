@@ -1,0 +1,125 @@
+"""Open data: every practice as JSON (with its schema beside it), as CSV, and as an Atom feed."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment
+
+from compendium.catalog import Catalog
+from compendium.record import Practice
+from compendium.schema import dumps, practice_schema
+
+if TYPE_CHECKING:
+    from compendium.render.site import Asset, Settings
+
+FEED_SIZE = 50
+"""How many of the most recently added or updated practices the feed carries."""
+
+CSV_COLUMNS = (
+    "id", "title", "summary", "url", "regions", "partners", "focus", "populations", "sectors", "funding",
+    "evidence_level", "evidence_basis", "status", "submitted", "updated", "reviewed", "contact", "volumes",
+)  # fmt: skip
+
+
+def practice_data(practice: Practice, catalog: Catalog, url: str) -> dict[str, Any]:
+    """Every front-matter field of ``practice``, plus its id, URL and volumes, as JSON-ready values."""
+    fields = {
+        f.name: _plain(getattr(practice, f.name))
+        for f in dataclasses.fields(practice)
+        if "spec" in f.metadata and getattr(practice, f.name) not in (None, ())
+    }
+    return {
+        "id": practice.slug,
+        "url": url,
+        **fields,
+        "volumes": [v.number for v in catalog.volumes_of(practice.slug)],
+    }
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if getattr(value, f.name) is not None
+        }
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.as_posix()
+    return value
+
+
+def _csv(rows: list[dict[str, Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                "id": row["id"],
+                "title": row["title"],
+                "summary": row["summary"],
+                "url": row["url"],
+                "regions": "; ".join(row["regions"]),
+                "partners": "; ".join(f"{p['name']} ({p['type']}, {p['role']})" for p in row["partners"]),
+                "focus": "; ".join(row["focus"]),
+                "populations": "; ".join(row.get("populations", [])),
+                "sectors": "; ".join(row.get("sectors", [])),
+                "funding": "; ".join(
+                    f["stream"] + (f" ${f['amount']:,}" if "amount" in f else "")
+                    for f in row.get("funding", [])
+                ),
+                "evidence_level": row["evidence"]["level"],
+                "evidence_basis": row["evidence"]["basis"],
+                "status": row["status"],
+                "submitted": row["submitted"],
+                "updated": row.get("updated", ""),
+                "reviewed": row.get("reviewed", ""),
+                "contact": row["contact"]["organisation"],
+                "volumes": "; ".join(str(v) for v in row["volumes"]),
+            }
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def build_open_data(
+    catalog: Catalog, settings: Settings, env: Environment, url_of: Callable[[str], str]
+) -> list[Asset]:
+    """``data/practices.json``, ``data/practices.csv``, ``data/practice.schema.json`` and ``feed.xml``."""
+    from compendium.render.site import Asset, practice_path
+
+    practices = sorted(catalog.practices.values(), key=lambda p: p.slug)
+    rows = [practice_data(p, catalog, settings.site_url + url_of(practice_path(p.slug))) for p in practices]
+    # The data's own date, not the build's, so an unchanged catalog yields identical files.
+    as_of = max((p.last_changed for p in practices), default=dt.date(1970, 1, 1))
+    document = {
+        "title": settings.site_name,
+        "as_of": as_of.isoformat(),
+        "schema": "practice.schema.json",
+        "count": len(rows),
+        "practices": rows,
+    }
+    feed_entries = sorted(practices, key=lambda p: (p.last_changed, p.slug), reverse=True)[:FEED_SIZE]
+    feed = env.get_template("feed.xml.j2").render(
+        site=settings,
+        as_of=as_of,
+        entries=feed_entries,
+        link=lambda p: settings.site_url + url_of(practice_path(p.slug)),
+    )
+    return [
+        Asset("data/practices.json", (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()),
+        Asset("data/practices.csv", _csv(rows)),
+        Asset("data/practice.schema.json", dumps(practice_schema(catalog.vocabulary)).encode()),
+        Asset("feed.xml", feed.encode()),
+    ]

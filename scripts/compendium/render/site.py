@@ -1,0 +1,287 @@
+"""The site's pages, built from the catalog with the Jinja2 templates in ``compendium/templates/site``.
+
+Every page is Markdown with HTML blocks for cards and facts; links inside those
+blocks are made relative here (``href``), since MkDocs rewrites links only in
+Markdown. Pages assume directory URLs (``practices/<slug>/``), MkDocs' default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from compendium.catalog import Catalog
+from compendium.record import Practice
+from compendium.render.opendata import build_open_data
+from compendium.volume import Volume
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the site needs from its configuration (``mkdocs.yml`` when built by MkDocs)."""
+
+    site_name: str
+    site_url: str = ""
+    """The public address, ending in ``/``; used for citations and the feed. Empty: relative only."""
+    edit_base: str = ""
+    """Where a record's source can be edited: ``<repo_url>/edit/<branch>/``. Empty: no edit links."""
+    pdfs: dict[int, str] = field(default_factory=dict)
+    """Volume number -> file name of its PDF beside the volume page, once printed."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated Markdown page at ``path`` (relative to the site's docs folder)."""
+
+    path: str
+    markdown: str
+    source: str | None = None
+    """The repository file a reader's "suggest an update" should edit, if any."""
+    in_nav: bool = True
+    """False for the many item pages (a practice, a region…) that are reached from index pages only."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A generated file served as is (open data, the feed)."""
+
+    path: str
+    content: bytes
+
+
+INDEX_FACETS = (
+    ("regions", "regions", "Regions", "region"),
+    ("topics", "focus", "Topics", "focus area"),
+    ("populations", "populations", "Populations", "population"),
+)
+"""(folder, vocabulary, heading, singular) for each "ways in" index."""
+
+
+def url_of(path: str) -> str:
+    """The site URL (relative to the root) of a page or asset path."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A relative link from page ``from_path`` to page or asset ``to_path``."""
+    here = url_of(from_path)
+    target = url_of(to_path)
+    start = here.rstrip("/") or "."
+    if here and not here.endswith("/"):
+        start = posixpath.dirname(here) or "."
+    link = posixpath.relpath(target or ".", start)
+    if (target == "" or target.endswith("/")) and not link.endswith("/"):
+        link = "./" if link == "." else link + "/"
+    return link
+
+
+def practice_path(slug: str) -> str:
+    return f"practices/{slug}.md"
+
+
+def volume_path(volume: Volume) -> str:
+    return f"volumes/{volume.folder.name}/index.md"
+
+
+class SiteBuilder:
+    """Renders every page of the site from one catalog."""
+
+    def __init__(self, catalog: Catalog, settings: Settings, today: dt.date | None = None) -> None:
+        self.catalog = catalog
+        self.settings = settings
+        self.vocabulary = catalog.vocabulary
+        self.today = today or dt.date.today()
+        self.env = Environment(
+            loader=PackageLoader("compendium", "templates/site"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["label"] = lambda term, vocabulary: self.vocabulary.label(vocabulary, term)
+        self.env.filters["dollars"] = lambda amount: f"${amount:,}"
+        self.env.filters["longdate"] = lambda day: f"{day:%B} {day.day}, {day.year}"
+        self.practices = sorted(catalog.practices.values(), key=lambda p: p.title.casefold())
+
+    def pages(self) -> list[Page]:
+        """Every page of the site, each rendered once."""
+        pages = [
+            self._render("home.md.j2", "index.md", latest=self._latest_volume(), **self._home()),
+            self._render("finder.md.j2", "find.md", facets=self._finder_facets()),
+            self._render("all.md.j2", "practices/index.md", practices=self.practices),
+            self._render("coverage.md.j2", "coverage.md", **self._coverage()),
+            self._render("volumes.md.j2", "volumes/index.md", volumes=list(self.catalog.volumes.values())),
+            self._render("opendata.md.j2", "data/index.md", count=len(self.practices)),
+            self._render("contribute.md.j2", "contribute.md"),
+            self._render("about.md.j2", "about.md"),
+            self._render("accessibility.md.j2", "accessibility.md"),
+        ]
+        pages.extend(self._practice_page(p) for p in self.practices)
+        for folder, vocabulary, heading, singular in INDEX_FACETS:
+            groups = self._grouped(vocabulary)
+            pages.append(
+                self._render(
+                    "facet_index.md.j2", f"{folder}/index.md", groups=groups, heading=heading,
+                    folder=folder, vocabulary=vocabulary, singular=singular,
+                )
+            )  # fmt: skip
+            for term, practices in groups:
+                pages.append(
+                    self._render(
+                        "facet.md.j2", f"{folder}/{term}.md", in_nav=False, term=term, practices=practices,
+                        vocabulary=vocabulary, heading=heading, singular=singular, folder=folder,
+                        entry=self.vocabulary.entry(vocabulary, term),
+                    )
+                )  # fmt: skip
+        for volume in self.catalog.volumes.values():
+            pages.append(
+                self._render(
+                    "volume.md.j2",
+                    volume_path(volume),
+                    in_nav=False,
+                    volume=volume,
+                    pdf=self.settings.pdfs.get(volume.number),
+                )
+            )
+        return pages
+
+    def assets(self) -> list[Asset]:
+        return build_open_data(self.catalog, self.settings, self.env, url_of)
+
+    # -- helpers used by templates -------------------------------------------------
+
+    def _render(
+        self, template: str, path: str, source: str | None = None, in_nav: bool = True, **context: Any
+    ) -> Page:
+        def href(target: str) -> str:
+            return relative(path, target)
+
+        markdown = self.env.get_template(template).render(
+            href=href,
+            page_path=path,
+            site=self.settings,
+            vocab=self.vocabulary,
+            catalog=self.catalog,
+            practice_path=practice_path,
+            volume_path=volume_path,
+            regions_of=self._regions_of,
+            volumes_of=self.catalog.volumes_of,
+            today=self.today,
+            **context,
+        )
+        return Page(path, markdown, source, in_nav)
+
+    def _practice_page(self, practice: Practice) -> Page:
+        source = self.catalog.project.display(practice.path)
+        volumes = self.catalog.volumes_of(practice.slug)
+        return self._render(
+            "practice.md.j2",
+            practice_path(practice.slug),
+            source=source,
+            in_nav=False,
+            p=practice,
+            volumes=volumes,
+            updated_since=[v for v in volumes if self.catalog.changed_since(v, practice.slug)],
+            filter_regions=self._regions_of(practice),
+            author=next(
+                (x.name for x in practice.partners if x.role == "lead"), practice.contact.organisation
+            ),
+            edit_url=self.settings.edit_base + source if self.settings.edit_base else "",
+            cite_url=self.settings.site_url + url_of(practice_path(practice.slug))
+            if self.settings.site_url
+            else "",
+        )
+
+    def _regions_of(self, practice: Practice) -> list[str]:
+        """The practice's regions and every region they sit in, so it is found from any of them."""
+        out: list[str] = []
+        for region in practice.regions:
+            for term in (region, *self.vocabulary.region_ancestors(region)):
+                if term not in out:
+                    out.append(term)
+        return out
+
+    def _terms_of(self, practice: Practice, vocabulary: str) -> Iterable[str]:
+        if vocabulary == "regions":
+            return self._regions_of(practice)
+        value: Iterable[str] = getattr(practice, vocabulary)
+        return value
+
+    def _grouped(self, vocabulary: str) -> list[tuple[str, list[Practice]]]:
+        """Each term of ``vocabulary`` with its practices, in the vocabulary's order (empty terms included)."""
+        return [
+            (term, [p for p in self.practices if term in self._terms_of(p, vocabulary)])
+            for term in self.vocabulary.terms(vocabulary)
+        ]
+
+    def _latest_volume(self) -> Volume | None:
+        published = [v for v in self.catalog.volumes.values() if v.is_published]
+        return published[-1] if published else None
+
+    def _home(self) -> dict[str, Any]:
+        newest = sorted(self.practices, key=lambda p: (p.submitted, p.title), reverse=True)[:6]
+        updated = sorted(
+            (p for p in self.practices if p.updated), key=lambda p: p.last_changed, reverse=True
+        )[:6]
+        return {
+            "newest": newest,
+            "recently_updated": updated,
+            "counts": {
+                "practices": len(self.practices),
+                "regions": len({r for p in self.practices for r in p.regions}),
+                "partners": len({partner.name for p in self.practices for partner in p.partners}),
+                "volumes": len(self.catalog.volumes),
+            },
+            "ways_in": [
+                (folder, heading, self._grouped(vocabulary))
+                for folder, vocabulary, heading, _ in INDEX_FACETS
+            ],
+        }
+
+    def _finder_facets(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """(URL parameter, label, [(value, label)]) for each finder filter, from the vocabularies."""
+
+        def terms(vocabulary: str) -> list[tuple[str, str]]:
+            return list(self.vocabulary.terms(vocabulary).items())
+
+        return [
+            ("region", "Region", terms("regions")),
+            ("focus", "Focus area", terms("focus")),
+            ("population", "Population", terms("populations")),
+            ("sector", "Sector", terms("sectors")),
+            ("partner", "Partner type", terms("partner_types")),
+            ("evidence", "Evidence level", terms("evidence_levels")),
+            ("volume", "Volume", [(str(n), v.label) for n, v in self.catalog.volumes.items()]),
+        ]
+
+    def _coverage(self) -> dict[str, Any]:
+        regions = list(self.vocabulary.terms("regions"))
+        focus = list(self.vocabulary.terms("focus"))
+        counts: dict[tuple[str, str], int] = {}
+        for practice in self.practices:
+            for region in self._regions_of(practice):
+                for topic in practice.focus:
+                    counts[(region, topic)] = counts.get((region, topic), 0) + 1
+        empty = sum(1 for r in regions for f in focus if not counts.get((r, f)))
+        return {"regions": regions, "focus": focus, "counts": counts, "empty": empty}
+
+
+def build_site(
+    catalog: Catalog, settings: Settings, today: dt.date | None = None
+) -> tuple[list[Page], list[Asset]]:
+    """All pages and generated files of the site."""
+    builder = SiteBuilder(catalog, settings, today)
+    return builder.pages(), builder.assets()

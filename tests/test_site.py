@@ -1,0 +1,269 @@
+"""The public site, built by ``mkdocs build --strict`` from the repository and from a fixture project."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import markdown
+import pytest
+
+from compendium.catalog import load_catalog
+from compendium.project import Project
+from compendium.render.sanitize import clean_html
+from compendium.render.site import Settings, SiteBuilder, relative, url_of
+
+from .conftest import RECORDS, REPO
+from .sitebuild import fixture_project, mkdocs_build
+
+SITE_PREFIX = urlsplit(
+    next(
+        line.split(":", 1)[1].strip()
+        for line in (REPO / "mkdocs.yml").read_text().splitlines()
+        if line.startswith("site_url:")
+    )
+).path
+
+
+@pytest.fixture(scope="module")
+def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("repo-site")
+    result = mkdocs_build(REPO, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = fixture_project(tmp_path_factory.mktemp("fixture") / "project")
+    site = root / "site"
+    result = mkdocs_build(root, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self.nav: list[str] = []
+        self._in_nav = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "nav" and "md-nav" in (values.get("class") or ""):
+            self._in_nav += 1
+        for name in ("href", "src"):
+            if values.get(name):
+                self.links.append((tag, values[name] or ""))
+                if self._in_nav and name == "href":
+                    self.nav.append(values[name] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav" and self._in_nav:
+            self._in_nav -= 1
+
+
+def parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def resolve(site: Path, page: Path, link: str) -> Path | None:
+    """The file a local link points to, or None for external links."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or link.startswith("#"):
+        return None
+    page_url = "/" + page.relative_to(site).as_posix()
+    path_part = parts.path
+    if path_part.startswith(SITE_PREFIX):  # the 404 page links from the site's root path
+        path_part = "/" + path_part[len(SITE_PREFIX) :]
+    target = urljoin(page_url, path_part).lstrip("/")
+    path = site / target
+    return path / "index.html" if target == "" or target.endswith("/") or path.is_dir() else path
+
+
+def test_every_page_type_exists_with_real_content(repo_site: Path) -> None:
+    catalog, problems = load_catalog(Project(REPO))
+    assert catalog is not None and not problems
+    expected = [
+        "index.html", "find/index.html", "practices/index.html", "coverage/index.html", "volumes/index.html",
+        "data/index.html", "contribute/index.html", "about/index.html", "accessibility/index.html", "404.html",
+        "regions/index.html", "topics/index.html", "populations/index.html",
+        "data/practices.json", "data/practices.csv", "data/practice.schema.json", "feed.xml",
+    ]  # fmt: skip
+    expected += [f"practices/{slug}/index.html" for slug in catalog.practices]
+    expected += [f"regions/{term}/index.html" for term in catalog.vocabulary.terms("regions")]
+    expected += [f"topics/{term}/index.html" for term in catalog.vocabulary.terms("focus")]
+    expected += [f"populations/{term}/index.html" for term in catalog.vocabulary.terms("populations")]
+    missing = [path for path in expected if not (repo_site / path).is_file()]
+    assert not missing
+    home = (repo_site / "index.html").read_text(encoding="utf-8")
+    for practice in catalog.practices.values():
+        page = (repo_site / "practices" / practice.slug / "index.html").read_text(encoding="utf-8")
+        assert "<h1" in page and practice.title.split(":")[0] in page
+        assert "At a glance" in page and "Cite this practice" in page
+        assert f"cwa-compendium/compendium/edit/main/practices/{practice.slug}.md" in page
+    assert "Newest practices" in home and "Ways in" in home
+
+
+def test_internal_links_resolve(repo_site: Path) -> None:
+    broken = []
+    for page in repo_site.rglob("*.html"):
+        for tag, link in parse(page).links:
+            target = resolve(repo_site, page, link)
+            if target is not None and not target.exists():
+                broken.append(f"{page.relative_to(repo_site)}: <{tag}> {link}")
+    assert not broken
+
+
+def test_no_asset_comes_from_another_host(repo_site: Path) -> None:
+    external = []
+    for page in repo_site.rglob("*.html"):
+        for tag, link in parse(page).links:
+            if tag in ("script", "link", "img", "iframe", "source") and urlsplit(link).netloc:
+                if tag == "link" and "canonical" in page.read_text(encoding="utf-8"):
+                    continue
+                external.append(f"{page.relative_to(repo_site)}: <{tag}> {link}")
+    css = "\n".join(p.read_text(encoding="utf-8") for p in repo_site.rglob("*.css"))
+    assert not external
+    assert "fonts.googleapis.com" not in css + "".join(p.read_text() for p in repo_site.rglob("*.html"))
+
+
+def test_nav_holds_index_pages_only(repo_site: Path) -> None:
+    page = repo_site / "practices" / "k16-shared-governance" / "index.html"
+    nav = parse(page).nav
+    assert not [link for link in nav if re.search(r"practices/[a-z0-9-]+/$", link)]
+    assert any(link.endswith("find/") for link in nav)
+
+
+def test_practice_page_is_indexed_with_filters(repo_site: Path) -> None:
+    page = (repo_site / "practices" / "k16-shared-governance" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in page
+    for facet in ("region:los-angeles-k16", "region:los-angeles-county", "focus:shared-governance",
+                  "partner:intermediary", "evidence:emerging"):  # fmt: skip
+        assert f'data-pagefind-filter="{facet}"' in page
+    assert (repo_site / "pagefind" / "pagefind.js").is_file()
+    home = (repo_site / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in home
+
+
+def test_open_data(repo_site: Path) -> None:
+    catalog, _ = load_catalog(Project(REPO))
+    assert catalog is not None
+    data = json.loads((repo_site / "data" / "practices.json").read_text(encoding="utf-8"))
+    assert data["count"] == len(catalog.practices) == len(data["practices"])
+    first = next(p for p in data["practices"] if p["id"] == "k16-shared-governance")
+    assert first["phases"] == [
+        {
+            "phase": "implementation",
+            "start": "2022",
+            "note": "Technical assistance to the three regions on governance began in 2022.",
+        }
+    ]
+    assert first["url"].endswith("/practices/k16-shared-governance/")
+    rows = list(
+        csv.DictReader(io.StringIO((repo_site / "data" / "practices.csv").read_text(encoding="utf-8")))
+    )
+    assert len(rows) == len(catalog.practices)
+    assert {r["id"] for r in rows} == set(catalog.practices)
+    feed = ET.parse(repo_site / "feed.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert len(feed.findall(f"{atom}entry")) == len(catalog.practices)
+    schema = json.loads((repo_site / "data" / "practice.schema.json").read_text(encoding="utf-8"))
+    assert schema == json.loads((REPO / "practices" / "practice.schema.json").read_text(encoding="utf-8"))
+    footer = (repo_site / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../data/practices.json"' in footer and 'href="../feed.xml"' in footer
+
+
+def test_coverage_grid_links_to_filtered_finder(repo_site: Path) -> None:
+    page = (repo_site / "coverage" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../find/?region=los-angeles-k16&amp;focus=shared-governance"' in page
+    assert "cmp-coverage__cell--empty" in page
+
+
+def test_fixture_site_builds_strict_with_every_field(fixture_site: Path) -> None:
+    page = (fixture_site / "practices" / "complete" / "index.html").read_text(encoding="utf-8")
+    assert "$250,000" in page and "Reported outcomes" in page and "1.10 percent" in page
+    minimal = (fixture_site / "practices" / "minimal" / "index.html").read_text(encoding="utf-8")
+    assert "Awaiting review" in minimal
+
+
+def test_invalid_record_fails_the_build_with_the_same_messages(tmp_path: Path) -> None:
+    bad = (RECORDS / "good" / "minimal.md").read_text().replace("status: submitted", "status: acepted")
+    root = fixture_project(tmp_path / "project", {"broken.md": bad})
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode != 0
+    assert (
+        "practices/broken.md:9:1: status: 'acepted' is not a known term in statuses; did you mean 'accepted'?"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_retired_practice_keeps_its_page_with_a_banner(tmp_path: Path) -> None:
+    retired = (
+        (RECORDS / "good" / "minimal.md")
+        .read_text()
+        .replace(
+            "status: submitted", "status: retired\nretired: The partnership ended when its grant closed."
+        )
+        .replace("Golden minimal record", "Retired record")
+    )
+    root = fixture_project(tmp_path / "project", {"retired-one.md": retired})
+    assert mkdocs_build(root, tmp_path / "site").returncode == 0
+    page = (tmp_path / "site" / "practices" / "retired-one" / "index.html").read_text(encoding="utf-8")
+    assert (
+        "This practice has been retired." in page and "The partnership ended when its grant closed." in page
+    )
+
+
+def test_sanitizer_is_a_second_wall(tmp_path: Path) -> None:
+    # Build a page from a record whose body would never pass validation.
+    catalog, _ = load_catalog(Project(REPO))
+    assert catalog is not None
+    import dataclasses
+
+    practice = catalog.practices["k16-shared-governance"]
+    evil = (
+        "## Need\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n"
+        '<iframe src="https://example.org"></iframe>\n\n<div onclick="steal()">hi</div>\n'
+    )
+    catalog.practices[practice.slug] = dataclasses.replace(practice, body=evil)
+    builder = SiteBuilder(catalog, Settings(site_name="Test"))
+    page = next(p for p in builder.pages() if p.path == f"practices/{practice.slug}.md")
+    html = clean_html(markdown.markdown(page.markdown.split("---", 2)[2], extensions=["tables"]))
+    for danger in ("<script", "onerror", "javascript:", "<iframe", "onclick"):
+        assert danger not in html
+    assert "data-pagefind-filter" in html and 'class="cmp-glance"' in html
+
+
+def test_relative_links_between_pages() -> None:
+    assert url_of("index.md") == ""
+    assert url_of("practices/index.md") == "practices/"
+    assert url_of("practices/a.md") == "practices/a/"
+    assert relative("practices/a.md", "regions/b.md") == "../../regions/b/"
+    assert relative("practices/a.md", "index.md") == "../../"
+    assert relative("index.md", "find.md") == "find/"
+    assert relative("index.md", "index.md") == "./"
+    assert relative("volumes/01-x/index.md", "data/practices.json") == "../../data/practices.json"
+
+
+def test_materialize_writes_the_same_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from compendium.cli import main
+
+    target = tmp_path / "pages"
+    assert main(["--root", str(REPO), "materialize", str(target)]) == 0
+    assert (
+        (target / "practices" / "k16-shared-governance.md")
+        .read_text(encoding="utf-8")
+        .startswith("---\ntitle:")
+    )
+    assert (target / "data" / "practices.json").is_file()
+    assert main(["--root", str(REPO), "materialize", str(REPO / "practices")]) == 2
