@@ -123,11 +123,14 @@ class Vocabulary:
         self.file = data
         self.sections = data.sections
         self.regions = data.regions
+        self._terms: dict[str, dict[str, str]] = {}
 
     def terms(self, name: str) -> Mapping[str, str]:
         """``{id: label}`` of vocabulary ``name``."""
-        value: Mapping[str, Entry | Region] = getattr(self.file, name)
-        return {key: entry.label for key, entry in value.items()}
+        if name not in self._terms:  # asked for on every label a page shows: build each once
+            value: Mapping[str, Entry | Region] = getattr(self.file, name)
+            self._terms[name] = {key: entry.label for key, entry in value.items()}
+        return self._terms[name]
 
     def label(self, name: str, term: str) -> str:
         return self.terms(name).get(term, term)

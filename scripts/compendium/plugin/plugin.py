@@ -8,8 +8,10 @@ can be written to a folder by ``compendium materialize``.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -21,9 +23,10 @@ from compendium.plugin.config import CompendiumConfig
 from compendium.project import Project
 from compendium.render.sanitize import clean_html
 from compendium.render.site import Settings, build_site
-from compendium.search import SearchError, index_site
+from compendium.search import Indexing, SearchError
 
 log = logging.getLogger("mkdocs.plugins.compendium")
+_BLOCK = re.compile(r"<p>(CMPBLOCK[0-9A-F]+)</p>")
 
 
 class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped-call]
@@ -35,6 +38,9 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         self.project: Project | None = None
         self.catalog: Catalog | None = None
         self.generated: set[str] = set()
+        self.blocks: dict[str, str] = {}
+        self.practices_left = 0
+        self.indexing: Indexing | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(self.config.root or Path(config.config_file_path).parent).absolute()
@@ -55,9 +61,15 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         self.catalog = catalog
         pages, assets = build_site(catalog, self._settings(config))
         self.generated = set()
+        self.blocks = {}
+        self.indexing = None
+        self.practices_left = len(catalog.practices)
         for page in pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
+            file = File.generated(
+                config, page.path, content=page.stashed or page.markdown, inclusion=inclusion
+            )
+            self.blocks.update(page.blocks)
             file.edit_uri = page.source  # "edit this page" opens the record, not a generated file
             self._add(files, file)
         for asset in assets:
@@ -73,19 +85,66 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         files.append(file)
         self.generated.add(file.src_uri)
 
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        # Let overrides include Material's own partials as "material/…" (to wrap, not copy, them),
+        # and give them a per-build cache for what is the same on every practice page.
+        theme_dirs = [Path(d) for d in config.theme.dirs]
+        material = next(
+            (
+                d
+                for d in theme_dirs
+                if (d / "partials" / "nav.html").is_file()
+                and d.name == "templates"
+                and d.parent.name == "material"
+            ),
+            None,
+        )
+        if material is not None and env.loader is not None:
+            env.loader = ChoiceLoader(
+                [env.loader, PrefixLoader({"material": FileSystemLoader(str(material))})]
+            )
+        env.globals["compendium_cache"] = {}
+        return env
+
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Second wall after validation: nothing from a record reaches a reader as script.
         if page.file.src_uri in self.generated:
-            return clean_html(html)
+            # Sanitize what Markdown made (a record's text among it), then put back the
+            # template's own HTML blocks, which hold only escaped values.
+            return _BLOCK.sub(lambda m: self.blocks.get(m.group(1), m.group(0)), clean_html(html))
         return html
 
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        # Practice pages are built (and written) first; at the first other page, Pagefind
+        # starts indexing them on the other core while the index pages are still rendered.
+        if page.meta.get("practice"):
+            self.practices_left -= 1
+        elif self.config.search and self.indexing is None and self.practices_left == 0:
+            self._start_indexing(config)
+        return output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.config.search:
-            try:
-                summary = index_site(Path(config.site_dir))
-            except SearchError as exc:
-                raise PluginError(str(exc)) from None
-            log.info(summary)
+        if not self.config.search:
+            return
+        if self.indexing is None:
+            self._start_indexing(config)
+        assert self.indexing is not None
+        indexing, self.indexing = self.indexing, None
+        try:
+            log.info(indexing.finish())
+        except SearchError as exc:
+            raise PluginError(str(exc)) from None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.indexing is not None:
+            self.indexing.cancel()
+            self.indexing = None
+
+    def _start_indexing(self, config: MkDocsConfig) -> None:
+        try:
+            self.indexing = Indexing(Path(config.site_dir))
+        except SearchError as exc:
+            raise PluginError(str(exc)) from None
 
     def _settings(self, config: MkDocsConfig) -> Settings:
         repo = (config.repo_url or "").rstrip("/")

@@ -8,12 +8,15 @@ Markdown. Pages assume directory URLs (``practices/<slug>/``), MkDocs' default.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import posixpath
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from compendium.catalog import Catalog
 from compendium.record import Practice
@@ -40,10 +43,21 @@ class Page:
 
     path: str
     markdown: str
+    """The whole page as Markdown with HTML blocks, as ``compendium materialize`` writes it."""
     source: str | None = None
     """The repository file a reader's "suggest an update" should edit, if any."""
     in_nav: bool = True
     """False for the many item pages (a practice, a region…) that are reached from index pages only."""
+    stashed: str = ""
+    """``markdown`` with each template-made HTML block replaced by a token paragraph (see ``blocks``)."""
+    blocks: dict[str, str] = field(default_factory=dict)
+    """Token -> the HTML block it stands for.
+
+    Python-Markdown re-parses every raw HTML block with ``html.parser``, which
+    made half of a 1,000-practice build; the blocks our own templates make need
+    no Markdown, so a renderer may convert ``stashed`` and put each block back
+    where ``<p>token</p>`` appears. Text from records is never stashed.
+    """
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,12 @@ class Asset:
     path: str
     content: bytes
 
+
+CARD_LIMIT = 24
+"""An index page shows every practice as a card up to this many; beyond, the newest as cards and all as a list.
+
+A region of 400 cards would cost a phone reader 400 KB; titles alone stay light."""
+NEWEST_COUNT = 12
 
 INDEX_FACETS = (
     ("regions", "regions", "Regions", "region"),
@@ -115,10 +135,17 @@ class SiteBuilder:
         self.env.filters["dollars"] = lambda amount: f"${amount:,}"
         self.env.filters["longdate"] = lambda day: f"{day:%B} {day.day}, {day.year}"
         self.practices = sorted(catalog.practices.values(), key=lambda p: p.title.casefold())
+        # Tokens carry a per-build secret, so no record can forge one.
+        self._nonce = secrets.token_hex(6).upper()
+        self._cards: dict[tuple[str, str, str], Markup] = {}
+        self._card_template = self.env.get_template("_card.html.j2")
+        self._block_ids = itertools.count()  # unique across pages: a renderer may pool every page's blocks
 
     def pages(self) -> list[Page]:
         """Every page of the site, each rendered once."""
-        pages = [
+        # Practice pages first: a build can index them while it renders the rest.
+        pages = [self._practice_page(p) for p in self.practices]
+        pages += [
             self._render("home.md.j2", "index.md", latest=self._latest_volume(), **self._home()),
             self._render("finder.md.j2", "find.md", facets=self._finder_facets()),
             self._render("all.md.j2", "practices/index.md", practices=self.practices),
@@ -129,7 +156,6 @@ class SiteBuilder:
             self._render("about.md.j2", "about.md"),
             self._render("accessibility.md.j2", "accessibility.md"),
         ]
-        pages.extend(self._practice_page(p) for p in self.practices)
         for folder, vocabulary, heading, singular in INDEX_FACETS:
             groups = self._grouped(vocabulary)
             pages.append(
@@ -152,6 +178,7 @@ class SiteBuilder:
                     "volume.md.j2",
                     volume_path(volume),
                     in_nav=False,
+                    slots={"foreword": volume.foreword},
                     volume=volume,
                     pdf=self.settings.pdfs.get(volume.number),
                 )
@@ -164,13 +191,24 @@ class SiteBuilder:
     # -- helpers used by templates -------------------------------------------------
 
     def _render(
-        self, template: str, path: str, source: str | None = None, in_nav: bool = True, **context: Any
+        self,
+        template: str,
+        path: str,
+        source: str | None = None,
+        in_nav: bool = True,
+        slots: dict[str, str] | None = None,
+        **context: Any,
     ) -> Page:
+        slots = slots or {}
+        markers = {name: f"CMPSLOT{self._nonce}{name.upper()}" for name in slots}
+
         def href(target: str) -> str:
             return relative(path, target)
 
-        markdown = self.env.get_template(template).render(
+        rendered = self.env.get_template(template).render(
             href=href,
+            card=lambda practice, heading="h3": self._card(practice, heading, path),
+            slot=markers.__getitem__,
             page_path=path,
             site=self.settings,
             vocab=self.vocabulary,
@@ -180,9 +218,42 @@ class SiteBuilder:
             regions_of=self._regions_of,
             volumes_of=self.catalog.volumes_of,
             today=self.today,
+            card_limit=CARD_LIMIT,
+            newest_count=NEWEST_COUNT,
             **context,
         )
-        return Page(path, markdown, source, in_nav)
+        # Stash the template's own HTML blocks (they start a paragraph with '<');
+        # record text is filled into its slot only afterwards, so it is never stashed.
+        parts: list[str] = []
+        blocks: dict[str, str] = {}
+        for chunk in rendered.split("\n\n"):
+            if chunk.startswith("<"):
+                token = f"CMPBLOCK{self._nonce}{next(self._block_ids):07d}"
+                blocks[token] = chunk
+                parts.append(token)
+            else:
+                parts.append(chunk)
+        stashed = "\n\n".join(parts)
+        markdown = rendered
+        for name, marker in markers.items():
+            stashed = stashed.replace(marker, slots[name])
+            markdown = markdown.replace(marker, slots[name])
+        return Page(path, markdown, source, in_nav, stashed, blocks)
+
+    def _card(self, practice: Practice, heading: str, path: str) -> Markup:
+        """A practice's card for a page at ``path``; cards depend only on the page's folder, so each is made once."""
+        folder = posixpath.dirname(url_of(path).rstrip("/"))
+        key = (practice.slug, heading, folder)
+        if key not in self._cards:
+            self._cards[key] = Markup(
+                self._card_template.render(
+                    p=practice,
+                    heading=heading,
+                    href=lambda target: relative(path, target),
+                    practice_path=practice_path,
+                ).strip()
+            )
+        return self._cards[key]
 
     def _practice_page(self, practice: Practice) -> Page:
         source = self.catalog.project.display(practice.path)
@@ -192,6 +263,7 @@ class SiteBuilder:
             practice_path(practice.slug),
             source=source,
             in_nav=False,
+            slots={"body": practice.body},
             p=practice,
             volumes=volumes,
             updated_since=[v for v in volumes if self.catalog.changed_since(v, practice.slug)],

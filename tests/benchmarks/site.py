@@ -1,0 +1,130 @@
+"""Benchmark: our full ``mkdocs build`` against a plain Material build of the same bodies, in the same run.
+
+For 1,000 and 2,000 synthetic practices it prints our build time, the plain
+Material build time (the same bodies as static pages kept out of the nav,
+Material's default plugins), the ratios, the site sizes, and the bytes a
+reader's browser downloads for a first search. Not part of the test run::
+
+    python -m tests.benchmarks.site
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tests.benchmarks.synthetic import REPO, make_project
+from tests.browser import ARGS, CHROMIUM
+from tests.sitebuild import serve
+
+
+def build(config: Path, site: Path) -> float:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO / "scripts")}
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+        check=True,
+        env=env,
+    )
+    return time.perf_counter() - started
+
+
+def ours(root: Path, count: int) -> Path:
+    make_project(root, count)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    return root / "mkdocs.yml"
+
+
+def plain(root: Path, project: Path) -> Path:
+    """The same bodies as plain Markdown pages, out of the nav, in a default Material site."""
+    docs = root / "docs"
+    (docs / "practices").mkdir(parents=True)
+    (docs / "index.md").write_text("# Practices\n", encoding="utf-8")
+    for record in sorted((project / "practices").glob("*.md")):
+        text = record.read_text(encoding="utf-8")
+        front, body = text.split("---\n", 2)[1:]
+        title = next(line for line in front.splitlines() if line.startswith("title:"))[len("title: ") :]
+        (docs / "practices" / record.name).write_text(f"# {title}\n{body}", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text("site_name: Plain\ntheme:\n  name: material\nnav:\n  - index.md\n", encoding="utf-8")
+    return config
+
+
+def size(site: Path) -> int:
+    return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+
+
+def first_search_bytes(site: Path, query: str = "regional") -> tuple[int, int]:
+    """(bytes downloaded for search, results shown) for a first search on a fresh page load."""
+    from playwright.sync_api import sync_playwright
+
+    with serve(site) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        sizes: dict[str, int] = {}
+
+        def record(response: object) -> None:
+            path = urlsplit(response.url).path  # type: ignore[attr-defined]
+            if "/pagefind/" in path or path.endswith("/js/finder.js"):
+                sizes[path] = len(response.body())  # type: ignore[attr-defined]
+
+        page.on("response", record)
+        page.goto(url + "find/")
+        page.wait_for_function("document.getElementById('cmp-status').textContent.includes('Type words')")
+        page.fill("#cmp-q", query)
+        page.wait_for_function("document.getElementById('cmp-status').textContent.includes('match')")
+        page.wait_for_load_state("networkidle")
+        shown = page.locator("#cmp-results li").count()
+        browser.close()
+    return sum(sizes.values()), shown
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
+    args = parser.parse_args()
+    figures: dict[int, tuple[float, float, int, int]] = {}
+    with tempfile.TemporaryDirectory() as temp:
+        for count in args.sizes:
+            base = Path(temp) / str(count)
+            our_config = ours(base / "ours", count)
+            plain_config = plain(base / "plain", base / "ours")
+            # Alternate, best of two each, so machine noise hits both alike.
+            ours_times, plain_times = [], []
+            for _ in range(2):
+                plain_times.append(build(plain_config, base / "plain-site"))
+                ours_times.append(build(our_config, base / "ours-site"))
+            figures[count] = (
+                min(ours_times),
+                min(plain_times),
+                size(base / "ours-site"),
+                size(base / "plain-site"),
+            )
+            search_bytes, shown = first_search_bytes(base / "ours-site")
+            t_ours, t_plain, s_ours, s_plain = figures[count]
+            print(f"{count} practices")
+            print(f"  our mkdocs build:        {t_ours:6.2f} s   site {s_ours / 1e6:6.1f} MB")
+            print(f"  plain Material build:    {t_plain:6.2f} s   site {s_plain / 1e6:6.1f} MB")
+            print(f"  ratio ours / plain:      {t_ours / t_plain:6.2f}x  (target: at most 1.5x at 1,000)")
+            print(
+                f"  first search downloads:  {search_bytes / 1024:6.0f} KB for {shown} result cards (target: 300 KB)"
+            )
+            shutil.rmtree(base)
+    if len(figures) >= 2:
+        small, large = sorted(figures)[:2]
+        print(
+            f"{large}/{small} build time ratio: {figures[large][0] / figures[small][0]:.2f}x (target: at most 2.2x)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
