@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -267,3 +268,48 @@ def test_materialize_writes_the_same_pages(tmp_path: Path, capsys: pytest.Captur
     )
     assert (target / "data" / "practices.json").is_file()
     assert main(["--root", str(REPO), "materialize", str(REPO / "practices")]) == 2
+
+
+def test_volume_pages_link_their_pdf(repo_site: Path) -> None:
+    page = (repo_site / "volumes" / "01-the-genius-of-regions" / "index.html").read_text(encoding="utf-8")
+    assert 'href="01-the-genius-of-regions.pdf"' in page
+    pdf = repo_site / "volumes" / "01-the-genius-of-regions" / "01-the-genius-of-regions.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    draft = (repo_site / "volumes" / "02-regional-k-16-education-collaboratives" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Draft." in draft
+    practice = (repo_site / "practices" / "prison-to-employment-regional-reentry" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Volume 1</a>" in practice
+
+
+def test_practice_updated_after_its_volume_says_so(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("site", ".git", ".cache", ".venv", "tests"))
+    living = root / "practices" / "prison-to-employment-regional-reentry.md"
+    living.write_text(
+        living.read_text(encoding="utf-8").replace("## Need", "## Need\n\nNews.", 1), encoding="utf-8"
+    )
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (
+        tmp_path / "site" / "practices" / "prison-to-employment-regional-reentry" / "index.html"
+    ).read_text(encoding="utf-8")
+    assert "Updated since" in page and "Volume 1</a>" in page
+    unchanged = (tmp_path / "site" / "practices" / "k16-shared-governance" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Updated since" not in unchanged
+
+
+def test_unchanged_rebuild_renders_no_pdf(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("site", ".git", ".cache", ".venv", "tests"))
+    first = mkdocs_build(root, tmp_path / "site1", "-v")
+    second = mkdocs_build(root, tmp_path / "site2", "-v")
+    assert first.returncode == second.returncode == 0
+    assert "Volume 1: wrote" in first.stderr and "Volume 1: wrote" not in second.stderr
+    assert "Volume 1: unchanged since the last render, reused its PDF" in second.stderr
+    assert "Step 5 - Creating layout" not in second.stderr

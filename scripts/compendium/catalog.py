@@ -45,6 +45,17 @@ class Catalog:
     """Every practice by slug, in slug order."""
     volumes: dict[int, Volume] = field(default_factory=dict)
     """Every volume by number, in number order."""
+    frozen: dict[tuple[int, str], Practice] = field(default_factory=dict)
+    """The practices as each published volume carries them, by (volume number, slug)."""
+
+    def volume_practices(self, volume: Volume) -> dict[str, Practice]:
+        """The practices of ``volume`` by slug: the frozen texts once published, the living records before."""
+        source = (
+            {slug: self.frozen.get((volume.number, slug)) for slug in volume.practices}
+            if volume.is_published
+            else {slug: self.practices.get(slug) for slug in volume.practices}
+        )
+        return {slug: practice for slug, practice in source.items() if practice is not None}
 
     def volumes_of(self, slug: str) -> list[Volume]:
         """The volumes that carry practice ``slug``, oldest first."""
@@ -101,7 +112,12 @@ def load_catalog(
 
 
 def _load_practice(
-    project: Project, vocabulary: Vocabulary, path: Path, today: dt.date, problems: list[Problem]
+    project: Project,
+    vocabulary: Vocabulary,
+    path: Path,
+    today: dt.date,
+    problems: list[Problem],
+    check_text: bool = True,
 ) -> Practice | None:
     display = project.display(path)
     if path.is_symlink():
@@ -125,7 +141,8 @@ def _load_practice(
     except LoadError as exc:
         problems.extend(exc.problems)
         return None
-    for found in check_body(document.body, vocabulary.sections, path, project.root):
+    # A frozen text was checked when it was published; its checksum keeps it so.
+    for found in check_body(document.body, vocabulary.sections, path, project.root) if check_text else []:
         problems.append(Problem(display, document.body_line + found.line - 1, found.column, found.message))
     ctx = Context(document, display, problems, vocabulary.terms)
     try:
@@ -417,15 +434,18 @@ def _check_frozen(catalog: Catalog, volume: Volume, problems: list[Problem]) -> 
                 )
             )
     for slug in volume.practices:
-        if not catalog.frozen_text(volume, slug).is_file():
+        path = catalog.frozen_text(volume, slug)
+        if not path.is_file():
             problems.append(
                 Problem(
-                    project.display(catalog.frozen_text(volume, slug)),
-                    None,
-                    None,
+                    project.display(path), None, None,
                     f"is missing: {volume.label} lists '{slug}' but holds no frozen text for it",
                 )
-            )
+            )  # fmt: skip
+            continue
+        practice = _load_practice(project, catalog.vocabulary, path, dt.date.max, problems, check_text=False)
+        if practice is not None:
+            catalog.frozen[(volume.number, slug)] = practice
 
 
 def _suggest_slug(name: str) -> str:

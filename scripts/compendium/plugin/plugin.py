@@ -22,11 +22,16 @@ from compendium.catalog import Catalog, load_catalog
 from compendium.plugin.config import CompendiumConfig
 from compendium.project import Project
 from compendium.render.sanitize import clean_html
-from compendium.render.site import Settings, build_site
+from compendium.render.site import Settings, build_site, pdf_name
 from compendium.search import Indexing, SearchError
 
 log = logging.getLogger("mkdocs.plugins.compendium")
 _BLOCK = re.compile(r"<p>(CMPBLOCK[0-9A-F]+)</p>")
+
+
+def _log_progress(message: str) -> None:
+    # WeasyPrint's step-by-step messages are detail; the outcome per volume is news.
+    (log.debug if message.startswith("Step ") else log.info)(message)
 
 
 class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped-call]
@@ -124,6 +129,8 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.pdf:
+            self._print_volumes(config)
         if not self.config.search:
             return
         if self.indexing is None:
@@ -140,6 +147,20 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             self.indexing.cancel()
             self.indexing = None
 
+    def _print_volumes(self, config: MkDocsConfig) -> None:
+        # Each volume's PDF sits beside its page; the cache (keyed by everything the PDF
+        # depends on) means an unchanged volume is never rendered twice.
+        from compendium.printing.edition import PrintError, print_volume
+
+        assert self.catalog is not None and self.project is not None
+        cache = self.project.root / ".cache" / "compendium" / "pdf"
+        for volume in self.catalog.volumes.values():
+            target = Path(config.site_dir) / "volumes" / volume.folder.name / pdf_name(volume)
+            try:
+                print_volume(self.catalog, volume, target, _log_progress, cache)
+            except PrintError as exc:
+                raise PluginError(str(exc)) from None
+
     def _start_indexing(self, config: MkDocsConfig) -> None:
         try:
             self.indexing = Indexing(Path(config.site_dir))
@@ -151,8 +172,14 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         site_url = config.site_url or ""
         if site_url and not site_url.endswith("/"):
             site_url += "/"
+        pdfs = (
+            {number: pdf_name(volume) for number, volume in self.catalog.volumes.items()}
+            if self.config.pdf and self.catalog is not None
+            else {}
+        )
         return Settings(
             site_name=config.site_name,
             site_url=site_url,
             edit_base=f"{repo}/edit/{self.config.branch}/" if repo else "",
+            pdfs=pdfs,
         )

@@ -115,6 +115,11 @@ def volume_path(volume: Volume) -> str:
     return f"volumes/{volume.folder.name}/index.md"
 
 
+def pdf_name(volume: Volume) -> str:
+    """The file name of a volume's print edition, beside its page."""
+    return f"{volume.folder.name}.pdf"
+
+
 class SiteBuilder:
     """Renders every page of the site from one catalog."""
 

@@ -1,0 +1,139 @@
+"""Editors' work on volumes: cut the next draft, publish (freeze) it, list them all.
+
+Every write is staged in a temporary folder and moved into place at the end,
+so a failure leaves the project as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from compendium.catalog import Catalog
+from compendium.loader import load_yaml
+from compendium.record import Practice
+from compendium.scaffold import slugify
+from compendium.volume import CHECKSUMS, FOREWORD, FROZEN, MANIFEST, Volume, write_checksums
+
+
+class EditorialError(Exception):
+    """The editor asked for something that cannot be done; the message says why."""
+
+
+@dataclass
+class Cut:
+    """What ``cut`` selected and what it left out, with the reason for each."""
+
+    folder: Path
+    number: int
+    sections: list[tuple[str, str, list[Practice]]] = field(default_factory=list)
+    """(region id, section title, practices) in order."""
+    left_out: list[tuple[Practice, str]] = field(default_factory=list)
+
+
+def cut_volume(
+    catalog: Catalog, title: str, subtitle: str | None, publishers: list[str], editors: list[str]
+) -> Cut:
+    """Create the next numbered draft from accepted practices not yet in any volume, grouped by region."""
+    number = max(catalog.volumes, default=0) + 1
+    folder = catalog.project.volumes / f"{number:02d}-{slugify(title)[:40].rstrip('-')}"
+    if folder.exists():
+        raise EditorialError(f"{catalog.project.display(folder)} already exists")
+    cut = Cut(folder, number)
+    chosen: dict[str, list[Practice]] = {}
+    for practice in sorted(catalog.practices.values(), key=lambda p: p.title.casefold()):
+        carried = catalog.volumes_of(practice.slug)
+        if practice.status != "accepted":
+            cut.left_out.append((practice, f"status is '{practice.status}', not 'accepted'"))
+        elif carried:
+            kind = "published in" if carried[0].is_published else "already in the draft"
+            cut.left_out.append((practice, f"{kind} {carried[0].label}"))
+        else:
+            # One section per region, in the vocabulary's order; a practice goes under its first region.
+            chosen.setdefault(practice.regions[0], []).append(practice)
+    if not chosen:
+        raise EditorialError("no accepted practice is waiting for a volume; nothing to cut")
+    for region in catalog.vocabulary.terms("regions"):
+        if region in chosen:
+            cut.sections.append((region, catalog.vocabulary.label("regions", region), chosen[region]))
+    manifest = {
+        "number": number,
+        "title": title,
+        **({"subtitle": subtitle} if subtitle else {}),
+        "publishers": publishers,
+        **({"editors": editors} if editors else {}),
+        "status": "draft",
+        "sections": [
+            {"title": heading, "region": region, "practices": [p.slug for p in practices]}
+            for region, heading, practices in cut.sections
+        ],
+    }
+    count = sum(len(p) for _, _, p in cut.sections)
+    foreword = (
+        f"This volume gathers {count} practice{'s' if count != 1 else ''} from "
+        f"{len(cut.sections)} region{'s' if len(cut.sections) != 1 else ''}.\n"
+    )
+    staging = Path(tempfile.mkdtemp(prefix=".cut-", dir=catalog.project.volumes))
+    try:
+        header = (
+            f"# {title}: the manifest of Volume {number}.\n"
+            "# Reorder sections and practices freely while the volume is a draft;\n"
+            f"# 'compendium volume publish {number}' freezes it.\n"
+        )
+        text = header + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
+        (staging / MANIFEST).write_text(text, encoding="utf-8")
+        (staging / FOREWORD).write_text(foreword, encoding="utf-8")
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return cut
+
+
+def publish_volume(catalog: Catalog, number: int, day: dt.date) -> Volume:
+    """Freeze draft ``number``: copy the texts as published, set the date, write SHA-256 checksums."""
+    volume = catalog.volumes.get(number)
+    if volume is None:
+        raise EditorialError(f"there is no Volume {number}; 'compendium volume list' shows the volumes")
+    if volume.is_published:
+        raise EditorialError(
+            f"{volume.label} was published on {volume.published}; a published volume never changes"
+        )
+    not_ready = [slug for slug in volume.practices if catalog.practices[slug].status != "accepted"]
+    if not_ready:
+        raise EditorialError(f"{volume.label} lists practices that are not accepted: {', '.join(not_ready)}")
+    if (volume.folder / FROZEN).exists():
+        raise EditorialError(
+            f"{catalog.project.display(volume.folder / FROZEN)} exists in a draft; remove it first"
+        )
+    if not volume.foreword.strip():
+        raise EditorialError(f"{volume.label} has an empty {FOREWORD}; write the foreword before publishing")
+    manifest = volume.folder / MANIFEST
+    document = load_yaml(manifest, catalog.project.display(manifest))
+    lines = document.text.splitlines(keepends=True)
+    status = document.marks[("status",)].line - 1
+    lines[status] = f"status: published\npublished: {day.isoformat()}\n"
+    if ("published",) in document.marks:
+        lines[document.marks[("published",)].line - 1] = ""
+    staging = Path(tempfile.mkdtemp(prefix=".publish-", dir=volume.folder))
+    try:
+        (staging / FROZEN).mkdir()
+        for slug in volume.practices:
+            shutil.copyfile(catalog.practices[slug].path, staging / FROZEN / f"{slug}.md")
+        (staging / MANIFEST).write_text("".join(lines), encoding="utf-8")
+        (staging / FROZEN).rename(volume.folder / FROZEN)
+        (staging / MANIFEST).replace(manifest)
+        write_checksums(volume.folder)
+    except BaseException:
+        shutil.rmtree(volume.folder / FROZEN, ignore_errors=True)
+        manifest.write_text(document.text, encoding="utf-8")
+        (volume.folder / CHECKSUMS).unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return volume

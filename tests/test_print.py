@@ -1,0 +1,178 @@
+"""The print edition, checked with pypdf: contents, bookmarks, metadata, reproducibility, and the fetcher."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from compendium.catalog import load_catalog
+from compendium.printing.edition import PrintError, print_volume
+from compendium.printing.fetcher import AssetFetcher, FetchRefused
+from compendium.project import Project
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def catalog():  # type: ignore[no-untyped-def]
+    loaded, problems = load_catalog(Project(REPO))
+    assert loaded is not None and not problems
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def volume_one(catalog, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    output = tmp_path_factory.mktemp("print") / "volume-1.pdf"
+    messages: list[str] = []
+    edition = print_volume(catalog, catalog.volumes[1], output, messages.append)
+    assert edition.rendered and edition.pages == len(PdfReader(output).pages)
+    assert any(m.startswith("Step 5 - Creating layout") for m in messages)  # progress is reported
+    return output
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+def test_contents_give_the_page_where_each_practice_starts(volume_one: Path, catalog) -> None:  # type: ignore[no-untyped-def]
+    texts = [" ".join(t.split()) for t in page_texts(PdfReader(volume_one))]
+    contents = next(i for i, t in enumerate(texts) if t.startswith("Contents") or " Contents " in t[:80])
+    practices = catalog.volume_practices(catalog.volumes[1])
+    for practice in practices.values():
+        # "Title . . . . . 14": the number after the title's dot leaders.
+        title = " ".join(practice.title.split())
+        found = re.search(re.escape(title) + r"[ .]*?(\d+)", texts[contents])
+        assert found is not None, title
+        page = int(found.group(1))
+        # The practice starts at the top of that page, and on no earlier page after the contents.
+        assert texts[page - 1].find(title[:30]) != -1
+        earlier = [n + 1 for n in range(contents + 1, page - 1) if title[:30] in texts[n]]
+        assert earlier == [], f"{title} also appears on pages {earlier}"
+
+
+def test_every_practice_has_a_bookmark_at_its_page(volume_one: Path, catalog) -> None:  # type: ignore[no-untyped-def]
+    reader = PdfReader(volume_one)
+    marks: dict[str, int] = {}
+
+    def walk(items: list[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                marks[item.title] = reader.get_destination_page_number(item) + 1  # type: ignore[attr-defined]
+
+    walk(reader.outline)
+    texts = page_texts(reader)
+    for practice in catalog.volume_practices(catalog.volumes[1]).values():
+        assert practice.title in marks
+        assert practice.title.split(":")[0][:30] in texts[marks[practice.title] - 1].replace("\n", " ")
+    for section in catalog.volumes[1].sections:
+        assert section.title in marks
+    assert "Index of partner organisations" in marks and "Foreword" in marks
+
+
+def test_metadata_language_tagging_and_page_size(volume_one: Path) -> None:
+    reader = PdfReader(volume_one)
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "The Genius of Regions \u2013 Partnerships That Unlock Social Mobility"
+    assert meta.author == (
+        "California Workforce Association, California Workforce Development Board, "
+        "California Community Colleges Chancellor's Office"
+    )
+    assert meta.subject and meta.subject.startswith(
+        "Volume 1 of the Regional Partnership Practices Compendium"
+    )
+    assert meta["/CreationDate"] == "D:20261123000000Z"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (612.0, 792.0)  # US Letter
+
+
+def test_pdf_ua_identification_is_embedded(volume_one: Path) -> None:
+    xmp = PdfReader(volume_one).trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part" in xmp
+
+
+def test_fonts_come_from_the_font_packages(volume_one: Path) -> None:
+    reader = PdfReader(volume_one)
+    fonts: set[str] = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and all("Source-Serif-Pro" in f or "Source-Sans-Pro" in f for f in fonts), fonts
+
+
+def test_two_renders_are_byte_identical(volume_one: Path, catalog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    again = tmp_path / "again.pdf"
+    print_volume(catalog, catalog.volumes[1], again)
+    assert again.read_bytes() == volume_one.read_bytes()
+
+
+def test_cache_reuses_an_unchanged_render(catalog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cache = tmp_path / "cache"
+    first = print_volume(catalog, catalog.volumes[2], tmp_path / "a.pdf", cache=cache)
+    second = print_volume(catalog, catalog.volumes[2], tmp_path / "b.pdf", cache=cache)
+    assert first.rendered and not second.rendered
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert second.pages == first.pages
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "https://example.org/logo.png",
+        "http://127.0.0.1/secret",
+        "data:image/png;base64,AAAA",
+        "font:../../etc/passwd",
+        "font:NoSuchFont.ttf",
+    ],
+)
+def test_fetcher_refuses_local_and_network_urls(url: str) -> None:
+    fetcher = AssetFetcher(REPO / "overrides" / "print")
+    with pytest.raises(FetchRefused):
+        fetcher.fetch(url)
+
+
+def test_fetcher_refuses_escaping_the_assets(tmp_path: Path) -> None:
+    assets = REPO / "overrides" / "print"
+    fetcher = AssetFetcher(assets)
+    with pytest.raises(FetchRefused):
+        fetcher.fetch((assets / ".." / ".." / "pyproject.toml").as_uri())
+    assert fetcher.fetch((assets / "print.css").as_uri()).read().startswith(b"/*")
+    assert fetcher.fetch("font:SourceSerifPro-Regular.ttf").read()[:4] in (b"\x00\x01\x00\x00", b"OTTO")
+
+
+def test_a_template_reaching_outside_is_an_error_not_an_embed(catalog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import shutil
+
+    from compendium.project import Project as P
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "overrides" / "print", root / "overrides" / "print")
+    css = root / "overrides" / "print" / "print.css"
+    css.write_text(
+        css.read_text() + '\n.cover { background: url("file:///etc/passwd"); }\n', encoding="utf-8"
+    )
+    evil = dataclasses.replace(catalog, project=P(root))
+    with pytest.raises(PrintError, match="refused to fetch file:///etc/passwd"):
+        print_volume(evil, catalog.volumes[1], tmp_path / "out.pdf")
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_print_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from compendium.cli import main
+
+    output = tmp_path / "v2.pdf"
+    assert main(["--root", str(REPO), "print", "2", "-o", str(output)]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith(f"wrote {output} (")
+    assert "Volume 2: laying out 4 practices" in out.err
+    assert main(["--root", str(REPO), "print", "9"]) == 2
