@@ -34,14 +34,14 @@ print(count)
 def measure(command: list[str]) -> tuple[float, int]:
     """Wall seconds and peak resident memory (KB) of one process."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(
-            f"{' '.join(command)} failed: {process.stderr.read().decode() if process.stderr else ''}"
-        )
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty process never blocks on it
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed:\n{errors.read().decode(errors='replace')}")
     return elapsed, usage.ru_maxrss
 
 
