@@ -51,8 +51,20 @@ def main() -> int:
             "sections": [{"title": f"Section {n + 1}", "practices": slugs[n::4]} for n in range(4)],
         }  # fmt: skip
         (folder / "volume.yml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
-        (folder / "foreword.md").write_text("A synthetic volume for measuring the print edition.\n", encoding="utf-8")
-        ours_cmd = [sys.executable, "-m", "compendium", "--root", str(root), "print", "1", "-o", f"{temp}/ours.pdf"]
+        (folder / "foreword.md").write_text(
+            "A synthetic volume for measuring the print edition.\n", encoding="utf-8"
+        )
+        ours_cmd = [
+            sys.executable,
+            "-m",
+            "compendium",
+            "--root",
+            str(root),
+            "print",
+            "1",
+            "-o",
+            f"{temp}/ours.pdf",
+        ]
         base_cmd = [sys.executable, "-c", BASELINE, str(root), f"{temp}/bare.pdf"]
         tagged_cmd = [*base_cmd, "ua"]  # the same output variant as ours: tagged PDF/UA-1
         ours, base, tagged = [], [], []
@@ -67,10 +79,16 @@ def main() -> int:
     t_ours, m_ours = min(t for t, _ in ours), max(m for _, m in ours)
     t_base, m_base = min(t for t, _ in base), max(m for _, m in base)
     print(f"practices:               {args.practices}")
-    print(f"compendium print:        {pages} pages in {t_ours:.2f} s = {pages / t_ours:.1f} pages/s, peak {m_ours / 1024:.0f} MB")
-    print(f"bare WeasyPrint:         {bare_pages} pages in {t_base:.2f} s = {bare_pages / t_base:.1f} pages/s, peak {m_base / 1024:.0f} MB")
+    print(
+        f"compendium print:        {pages} pages in {t_ours:.2f} s = {pages / t_ours:.1f} pages/s, peak {m_ours / 1024:.0f} MB"
+    )
+    print(
+        f"bare WeasyPrint:         {bare_pages} pages in {t_base:.2f} s = {bare_pages / t_base:.1f} pages/s, peak {m_base / 1024:.0f} MB"
+    )
     t_tagged = min(t for t, _ in tagged)
-    print(f"bare WeasyPrint, PDF/UA: {bare_pages} pages in {t_tagged:.2f} s = {bare_pages / t_tagged:.1f} pages/s")
+    print(
+        f"bare WeasyPrint, PDF/UA: {bare_pages} pages in {t_tagged:.2f} s = {bare_pages / t_tagged:.1f} pages/s"
+    )
     print(f"ratio (ours / bare):     {t_ours / t_base:.2f}x  (target: at most 1.5x)")
     print(f"ratio (ours / bare with the same PDF/UA-1 tagging): {t_ours / t_tagged:.2f}x")
     return 0
