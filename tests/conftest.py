@@ -44,3 +44,14 @@ def browser() -> Iterator[Any]:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built once per test run with ``mkdocs build --strict``."""
+    from .sitebuild import mkdocs_build
+
+    site = tmp_path_factory.mktemp("repo-site")
+    result = mkdocs_build(REPO, site)
+    assert result.returncode == 0, result.stderr
+    return site

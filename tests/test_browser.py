@@ -10,17 +10,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from .conftest import REPO
-from .sitebuild import mkdocs_build, serve
+from .sitebuild import serve
 
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("browser-site")
-    result = mkdocs_build(REPO, site)
-    assert result.returncode == 0, result.stderr
-    with serve(site) as url:
+def site_url(repo_site: Path) -> Iterator[str]:
+    with serve(repo_site) as url:
         yield url
 
 

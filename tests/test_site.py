@@ -33,14 +33,6 @@ SITE_PREFIX = urlsplit(
 
 
 @pytest.fixture(scope="module")
-def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("repo-site")
-    result = mkdocs_build(REPO, site)
-    assert result.returncode == 0, result.stderr
-    return site
-
-
-@pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = fixture_project(tmp_path_factory.mktemp("fixture") / "project")
     site = root / "site"
@@ -285,31 +277,31 @@ def test_volume_pages_link_their_pdf(repo_site: Path) -> None:
     assert "Volume 1</a>" in practice
 
 
-def test_practice_updated_after_its_volume_says_so(tmp_path: Path) -> None:
+def test_updated_practice_banner_and_unchanged_rebuild_renders_no_pdf(tmp_path: Path) -> None:
     root = tmp_path / "project"
     shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("site", ".git", ".cache", ".venv", "tests"))
     living = root / "practices" / "prison-to-employment-regional-reentry.md"
     living.write_text(
         living.read_text(encoding="utf-8").replace("## Need", "## Need\n\nNews.", 1), encoding="utf-8"
     )
-    result = mkdocs_build(root, tmp_path / "site")
-    assert result.returncode == 0, result.stderr
+    first = mkdocs_build(root, tmp_path / "site1", "-v")
+    assert first.returncode == 0, first.stderr
     page = (
-        tmp_path / "site" / "practices" / "prison-to-employment-regional-reentry" / "index.html"
+        tmp_path / "site1" / "practices" / "prison-to-employment-regional-reentry" / "index.html"
     ).read_text(encoding="utf-8")
     assert "Updated since" in page and "Volume 1</a>" in page
-    unchanged = (tmp_path / "site" / "practices" / "k16-shared-governance" / "index.html").read_text(
+    unchanged = (tmp_path / "site1" / "practices" / "k16-shared-governance" / "index.html").read_text(
         encoding="utf-8"
     )
     assert "Updated since" not in unchanged
-
-
-def test_unchanged_rebuild_renders_no_pdf(tmp_path: Path) -> None:
-    root = tmp_path / "project"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("site", ".git", ".cache", ".venv", "tests"))
-    first = mkdocs_build(root, tmp_path / "site1", "-v")
+    # A rebuild with nothing changed renders no PDF: the cache keyed by content serves both volumes.
     second = mkdocs_build(root, tmp_path / "site2", "-v")
-    assert first.returncode == second.returncode == 0
+    assert second.returncode == 0
     assert "Volume 1: wrote" in first.stderr and "Volume 1: wrote" not in second.stderr
     assert "Volume 1: unchanged since the last render, reused its PDF" in second.stderr
     assert "Step 5 - Creating layout" not in second.stderr
+    assert (
+        tmp_path / "site2" / "volumes" / "01-the-genius-of-regions" / "01-the-genius-of-regions.pdf"
+    ).read_bytes() == (
+        tmp_path / "site1" / "volumes" / "01-the-genius-of-regions" / "01-the-genius-of-regions.pdf"
+    ).read_bytes()
