@@ -6,13 +6,15 @@ so that all three see the same records and the same problems.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from compendium.body import check_body
-from compendium.fields import SLUG, Context, Reported
+from compendium.fields import SLUG, Context, Reported, suggest
 from compendium.loader import Document, LoadError, load_record, load_yaml
 from compendium.problem import Problem, sort_problems
 from compendium.project import SCHEMA_FILE, VOCABULARY_FILE, Project
@@ -61,9 +63,6 @@ class Catalog:
         """The volumes that carry practice ``slug``, oldest first."""
         return [volume for volume in self.volumes.values() if slug in volume.practices]
 
-    def published_practices(self) -> set[str]:
-        return {slug for volume in self.volumes.values() if volume.is_published for slug in volume.practices}
-
     def frozen_text(self, volume: Volume, slug: str) -> Path:
         return volume.folder / FROZEN / f"{slug}.md"
 
@@ -74,16 +73,6 @@ class Catalog:
         if not volume.is_published or practice is None or not frozen.is_file():
             return False
         return frozen.read_bytes() != practice.path.read_bytes()
-
-    def region_and_descendants(self, region: str) -> set[str]:
-        """``region`` and every region that sits in it, so a parent's page finds its children's practices."""
-        return {region} | {
-            other for other in self.vocabulary.regions if region in self.vocabulary.region_ancestors(other)
-        }
-
-    def in_region(self, region: str) -> list[Practice]:
-        regions = self.region_and_descendants(region)
-        return [p for p in self.practices.values() if regions.intersection(p.regions)]
 
 
 def load_catalog(
@@ -214,8 +203,6 @@ def _check_across(catalog: Catalog, problems: list[Problem]) -> None:
             )
         for index, slug in enumerate(practice.related):
             if slug not in catalog.practices and slug != practice.slug:
-                from compendium.fields import suggest
-
                 _report(
                     catalog,
                     practice,
@@ -351,8 +338,6 @@ def _load_volume(catalog: Catalog, folder: Path, problems: list[Problem]) -> Vol
                 )
             seen.setdefault(slug, s)
             if slug not in catalog.practices:
-                from compendium.fields import suggest
-
                 ctx.report(
                     where,
                     f"practice '{slug}' does not exist in practices/{suggest(slug, list(catalog.practices))}",
@@ -368,8 +353,6 @@ def _load_volume(catalog: Catalog, folder: Path, problems: list[Problem]) -> Vol
 
 
 def _with_errata(catalog: Catalog, volume: Volume, path: Path, problems: list[Problem]) -> Volume:
-    import dataclasses
-
     display = catalog.project.display(path)
     try:
         document = load_yaml(path, display)
@@ -449,6 +432,4 @@ def _check_frozen(catalog: Catalog, volume: Volume, problems: list[Problem]) -> 
 
 
 def _suggest_slug(name: str) -> str:
-    import re
-
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "my-practice"

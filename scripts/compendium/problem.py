@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -49,26 +48,9 @@ class Problem:
         return f"::error {','.join(parts)}::{text}"
 
 
-class ProblemsFound(Exception):
-    """Raised by callers that must stop (a site build, a print run) when any problem exists."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sort_problems(problems)
-        lines = "\n".join(str(p) for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) found:\n{lines}")
-
-
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Problems in file, line, column order, each once."""
     return sorted(set(problems), key=Problem.sort_key)
-
-
-def display_path(path: Path, root: Path) -> str:
-    """The path as users should see it: relative to the project root where possible."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def problems_to_json(problems: Iterable[Problem]) -> str:

@@ -53,8 +53,3 @@ class Indexing:
         if self._process.poll() is None:
             self._process.kill()
             self._process.communicate()
-
-
-def index_site(site_dir: Path) -> str:
-    """Index ``site_dir`` and wait for it (the whole run at once)."""
-    return Indexing(site_dir).finish()
