@@ -22,7 +22,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from compendium.catalog import Catalog
-from compendium.printing.fetcher import AssetFetcher, FetchRefused
 from compendium.record import Practice
 from compendium.render.sanitize import clean_html
 from compendium.volume import Volume
@@ -128,8 +127,6 @@ def print_volume(
     cache: Path | None = None,
 ) -> Edition:
     """Write ``volume``'s PDF to ``output``; reuse ``cache`` when nothing it depends on has changed."""
-    from weasyprint import HTML
-
     say = progress or (lambda message: None)
     assets = catalog.project.print_assets
     if not (assets / TEMPLATE).is_file():
@@ -143,6 +140,11 @@ def print_volume(
         _write_atomically(output, cached.read_bytes())
         say(f"{volume.label}: unchanged since the last render, reused its PDF")
         return Edition(output, int(pages_file.read_text(encoding="utf-8")), rendered=False)
+
+    # WeasyPrint is imported only when a PDF is really rendered: a cached edition needs none of it.
+    from weasyprint import HTML
+
+    from compendium.printing.fetcher import AssetFetcher, FetchRefused
 
     say(f"{volume.label}: laying out {len(volume.practices)} practices")
     logger = logging.getLogger("weasyprint.progress")
