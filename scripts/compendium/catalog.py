@@ -15,7 +15,7 @@ from pathlib import Path
 
 from compendium.body import check_body
 from compendium.fields import SLUG, Context, Reported, suggest
-from compendium.loader import Document, LoadError, load_record, load_yaml
+from compendium.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml
 from compendium.problem import Problem, sort_problems
 from compendium.project import SCHEMA_FILE, VOCABULARY_FILE, Project
 from compendium.record import PRACTICE, Practice
@@ -49,6 +49,15 @@ class Catalog:
     """Every volume by number, in number order."""
     frozen: dict[tuple[int, str], Practice] = field(default_factory=dict)
     """The practices as each published volume carries them, by (volume number, slug)."""
+    marks: dict[Path, dict[KeyPath, Mark]] = field(default_factory=dict, repr=False)
+    """Where each field of each loaded record and manifest sits, for problems found after loading."""
+
+    def problem_at(self, path: Path, keypath: KeyPath, message: str) -> Problem:
+        """A problem about ``keypath`` in ``path``, with its line, found without reading the file again."""
+        mark = find_mark(self.marks.get(path, {}), keypath)
+        return Problem(
+            self.project.display(path), mark.line if mark else None, mark.column if mark else None, message
+        )
 
     def volume_practices(self, volume: Volume) -> dict[str, Practice]:
         """The practices of ``volume`` by slug: the frozen texts once published, the living records before."""
@@ -91,7 +100,7 @@ def load_catalog(
     today = today or dt.date.today()
     paths = sorted(project.practices.glob("*.md")) if project.practices.is_dir() else []
     for path in paths + [p for p in extra if p.absolute() not in {q.absolute() for q in paths}]:
-        practice = _load_practice(project, vocabulary, path, today, problems)
+        practice = _load_practice(project, vocabulary, path, today, problems, marks=catalog.marks)
         if practice is not None:
             catalog.practices[practice.slug] = practice
     _check_practice_folder(project, problems)
@@ -107,6 +116,7 @@ def _load_practice(
     today: dt.date,
     problems: list[Problem],
     check_text: bool = True,
+    marks: dict[Path, dict[KeyPath, Mark]] | None = None,
 ) -> Practice | None:
     display = project.display(path)
     if path.is_symlink():
@@ -131,6 +141,8 @@ def _load_practice(
         problems.extend(exc.problems)
         return None
     # A frozen text was checked when it was published; its checksum keeps it so.
+    if marks is not None:
+        marks[path] = document.marks
     for found in check_body(document.body, vocabulary.sections, path, project.root) if check_text else []:
         problems.append(Problem(display, document.body_line + found.line - 1, found.column, found.message))
     ctx = Context(document, display, problems, vocabulary.terms)
@@ -193,41 +205,23 @@ def _check_across(catalog: Catalog, problems: list[Problem]) -> None:
         key = " ".join(practice.title.casefold().split())
         first = titles.setdefault(key, practice)
         if first is not practice:
-            _report(
-                catalog,
-                practice,
-                ("title",),
-                problems,
-                f"the title '{practice.title}' is already used by {catalog.project.display(first.path)}; "
-                "titles must be unique",
+            problems.append(
+                catalog.problem_at(
+                    practice.path,
+                    ("title",),
+                    f"the title '{practice.title}' is already used by {catalog.project.display(first.path)}; "
+                    "titles must be unique",
+                )
             )
         for index, slug in enumerate(practice.related):
             if slug not in catalog.practices and slug != practice.slug:
-                _report(
-                    catalog,
-                    practice,
-                    ("related", index),
-                    problems,
-                    f"related practice '{slug}' does not exist{suggest(slug, list(catalog.practices))}",
+                problems.append(
+                    catalog.problem_at(
+                        practice.path,
+                        ("related", index),
+                        f"related practice '{slug}' does not exist{suggest(slug, list(catalog.practices))}",
+                    )
                 )
-
-
-def _report(
-    catalog: Catalog,
-    practice: Practice,
-    keypath: tuple[str | int, ...],
-    problems: list[Problem],
-    message: str,
-) -> None:
-    # Cross-record problems need the line of a field: reload the positions cheaply.
-    display = catalog.project.display(practice.path)
-    try:
-        document = load_record(practice.path, display)
-    except LoadError:
-        problems.append(Problem(display, None, None, message))
-        return
-    mark = document.mark(keypath)
-    problems.append(Problem(display, mark.line if mark else None, mark.column if mark else None, message))
 
 
 def _load_volumes(catalog: Catalog, problems: list[Problem]) -> None:
@@ -252,8 +246,7 @@ def _load_volumes(catalog: Catalog, problems: list[Problem]) -> None:
             continue
         if volume.number != int(match.group(1)):
             problems.append(
-                _at(
-                    project,
+                catalog.problem_at(
                     folder / MANIFEST,
                     ("number",),
                     f"number {volume.number} does not match the folder name '{folder.name}'",
@@ -261,8 +254,7 @@ def _load_volumes(catalog: Catalog, problems: list[Problem]) -> None:
             )
         if volume.number in catalog.volumes:
             problems.append(
-                _at(
-                    project,
+                catalog.problem_at(
                     folder / MANIFEST,
                     ("number",),
                     f"volume number {volume.number} is already used by "
@@ -275,31 +267,13 @@ def _load_volumes(catalog: Catalog, problems: list[Problem]) -> None:
     for expected, number in enumerate(catalog.volumes, start=1):
         if number != expected:
             problems.append(
-                _at(
-                    project,
+                catalog.problem_at(
                     catalog.volumes[number].folder / MANIFEST,
                     ("number",),
                     f"volume {expected} is missing: volumes are numbered 1, 2, 3 … without gaps",
                 )
             )
             break
-
-
-def _at(
-    project: Project,
-    path: Path,
-    keypath: tuple[str | int, ...],
-    message: str,
-    document: Document | None = None,
-) -> Problem:
-    display = project.display(path)
-    if document is None:
-        try:
-            document = load_yaml(path, display)
-        except LoadError:
-            return Problem(display, None, None, message)
-    mark = document.mark(keypath)
-    return Problem(display, mark.line if mark else None, mark.column if mark else None, message)
 
 
 def _load_volume(catalog: Catalog, folder: Path, problems: list[Problem]) -> Volume | None:
@@ -314,6 +288,7 @@ def _load_volume(catalog: Catalog, folder: Path, problems: list[Problem]) -> Vol
     except LoadError as exc:
         problems.extend(exc.problems)
         return None
+    catalog.marks[manifest] = document.marks
     foreword_path = folder / FOREWORD
     foreword = ""
     if foreword_path.is_file():

@@ -74,11 +74,16 @@ class Document:
 
     def mark(self, keypath: KeyPath) -> Mark | None:
         """The position of ``keypath`` or, failing that, of its nearest parent."""
-        while keypath:
-            if keypath in self.marks:
-                return self.marks[keypath]
-            keypath = keypath[:-1]
-        return self.marks.get((), None)
+        return find_mark(self.marks, keypath)
+
+
+def find_mark(marks: dict[KeyPath, Mark], keypath: KeyPath) -> Mark | None:
+    """The position of ``keypath`` in ``marks`` or, failing that, of its nearest parent."""
+    while keypath:
+        if keypath in marks:
+            return marks[keypath]
+        keypath = keypath[:-1]
+    return marks.get(())
 
 
 class LoadError(Exception):

@@ -26,19 +26,24 @@ _Lenient.add_multi_constructor("tag:", lambda loader, suffix, node: None)
 
 
 def settings_from_mkdocs_yml(path: Path) -> Settings:
-    """The site settings that ``mkdocs.yml`` gives (name, URLs), without importing MkDocs."""
+    """The site settings that ``mkdocs.yml`` gives (name, URLs, the plugin's branch), without importing MkDocs."""
     data: dict[str, Any] = {}
     if path.is_file():
         loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient)
         data = loaded if isinstance(loaded, dict) else {}
-    site_url = str(data.get("site_url") or "")
-    if site_url and not site_url.endswith("/"):
-        site_url += "/"
-    repo = str(data.get("repo_url") or "").rstrip("/")
-    return Settings(
-        site_name=str(data.get("site_name") or "Compendium"),
-        site_url=site_url,
-        edit_base=f"{repo}/edit/main/" if repo else "",
+    options: dict[str, Any] = next(
+        (
+            entry["compendium"]
+            for entry in data.get("plugins") or []
+            if isinstance(entry, dict) and isinstance(entry.get("compendium"), dict)
+        ),
+        {},
+    )
+    return Settings.from_config(
+        str(data.get("site_name") or "Compendium"),
+        str(data.get("site_url") or ""),
+        str(data.get("repo_url") or ""),
+        str(options.get("branch") or "main"),
     )
 
 

@@ -168,18 +168,11 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             raise PluginError(str(exc)) from None
 
     def _settings(self, config: MkDocsConfig) -> Settings:
-        repo = (config.repo_url or "").rstrip("/")
-        site_url = config.site_url or ""
-        if site_url and not site_url.endswith("/"):
-            site_url += "/"
         pdfs = (
             {number: pdf_name(volume) for number, volume in self.catalog.volumes.items()}
             if self.config.pdf and self.catalog is not None
             else {}
         )
-        return Settings(
-            site_name=config.site_name,
-            site_url=site_url,
-            edit_base=f"{repo}/edit/{self.config.branch}/" if repo else "",
-            pdfs=pdfs,
+        return Settings.from_config(
+            config.site_name, config.site_url or "", config.repo_url or "", self.config.branch, pdfs
         )

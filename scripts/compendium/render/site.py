@@ -7,7 +7,6 @@ Markdown. Pages assume directory URLs (``practices/<slug>/``), MkDocs' default.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import posixpath
 import secrets
@@ -35,6 +34,21 @@ class Settings:
     """Where a record's source can be edited: ``<repo_url>/edit/<branch>/``. Empty: no edit links."""
     pdfs: dict[int, str] = field(default_factory=dict)
     """Volume number -> file name of its PDF beside the volume page, once printed."""
+
+    @classmethod
+    def from_config(
+        cls, site_name: str, site_url: str, repo_url: str, branch: str, pdfs: dict[int, str] | None = None
+    ) -> Settings:
+        """Settings from ``mkdocs.yml``'s values, read by the plugin or by ``compendium materialize``."""
+        if site_url and not site_url.endswith("/"):
+            site_url += "/"
+        repo = repo_url.rstrip("/")
+        return cls(
+            site_name=site_name,
+            site_url=site_url,
+            edit_base=f"{repo}/edit/{branch}/" if repo else "",
+            pdfs=pdfs or {},
+        )
 
 
 @dataclass(frozen=True)
@@ -123,11 +137,10 @@ def pdf_name(volume: Volume) -> str:
 class SiteBuilder:
     """Renders every page of the site from one catalog."""
 
-    def __init__(self, catalog: Catalog, settings: Settings, today: dt.date | None = None) -> None:
+    def __init__(self, catalog: Catalog, settings: Settings) -> None:
         self.catalog = catalog
         self.settings = settings
         self.vocabulary = catalog.vocabulary
-        self.today = today or dt.date.today()
         self.env = Environment(
             loader=PackageLoader("compendium", "templates/site"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -214,15 +227,11 @@ class SiteBuilder:
             href=href,
             card=lambda practice, heading="h3": self._card(practice, heading, path),
             slot=markers.__getitem__,
-            page_path=path,
             site=self.settings,
             vocab=self.vocabulary,
             catalog=self.catalog,
             practice_path=practice_path,
             volume_path=volume_path,
-            regions_of=self._regions_of,
-            volumes_of=self.catalog.volumes_of,
-            today=self.today,
             card_limit=CARD_LIMIT,
             newest_count=NEWEST_COUNT,
             **context,
@@ -356,9 +365,7 @@ class SiteBuilder:
         return {"regions": regions, "focus": focus, "counts": counts, "empty": empty}
 
 
-def build_site(
-    catalog: Catalog, settings: Settings, today: dt.date | None = None
-) -> tuple[list[Page], list[Asset]]:
+def build_site(catalog: Catalog, settings: Settings) -> tuple[list[Page], list[Asset]]:
     """All pages and generated files of the site."""
-    builder = SiteBuilder(catalog, settings, today)
+    builder = SiteBuilder(catalog, settings)
     return builder.pages(), builder.assets()
