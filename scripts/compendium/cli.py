@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -109,13 +110,34 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser(
         "schema",
-        help="write the record's JSON Schema",
+        help="write the record's JSON Schema and the issue form made from it",
         description="Write the record's JSON Schema to practices/practice.schema.json "
-        "(or to stdout with -o -).",
+        "(or to stdout with -o -) and GitHub's 'Propose a practice' issue form, "
+        "read off the same declarations, to .github/ISSUE_TEMPLATE/propose-a-practice.yml.",
     )
     schema.add_argument("-o", "--output", metavar="FILE", help="where to write it ('-' for stdout)")
-    schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is not current")
+    schema.add_argument(
+        "--check", action="store_true", help="exit 1 if the committed schema or issue form is not current"
+    )
     schema.set_defaults(run=_schema)
+
+    stale = sub.add_parser(
+        "stale",
+        help="list practices not reviewed for a while",
+        description="List practices whose last review (or, if never reviewed, last change) is older "
+        "than N months, oldest first, with the organisation to contact. Retired practices are left out.",
+    )
+    stale.add_argument(
+        "--months", type=int, default=None, metavar="N", help="how many months without review (default: 18)"
+    )
+    stale.add_argument("--as-of", metavar="YYYY-MM-DD", help="count from this day instead of today")
+    stale.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="output format; markdown makes a table for an issue (default: text)",
+    )
+    stale.set_defaults(run=_stale)
 
     materialize = sub.add_parser(
         "materialize",
@@ -235,28 +257,39 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _schema(args: argparse.Namespace, project: Project) -> int:
+    from compendium import issueform
     from compendium.schema import dumps, practice_schema
 
     catalog, problems = load_catalog(project)
     if catalog is None:
         _report(problems, "text")
         return 1
-    text = dumps(practice_schema(catalog.vocabulary))
-    if args.check:
-        current = project.schema.read_text(encoding="utf-8") if project.schema.is_file() else ""
-        if current != text:
-            print(f"{project.display(project.schema)}: not current; run 'compendium schema' and commit it")
-            return 1
-        print(f"OK: {project.display(project.schema)} is current.")
-        return 0
+    schema = practice_schema(catalog.vocabulary)
+    text = dumps(schema)
     if args.output == "-":
         sys.stdout.write(text)
         return 0
-    target = Path(args.output) if args.output else project.schema
-    temp = target.with_name(f".{target.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    temp.replace(target)
-    print(f"wrote {project.display(target)}")
+    # The issue form is read off the same schema, so the two are written and checked together.
+    outputs = {
+        Path(args.output) if args.output else project.schema: text,
+        project.issue_form: issueform.dumps(issueform.issue_form(schema)),
+    }
+    if args.check:
+        stale = [
+            path for path, content in outputs.items()
+            if not path.is_file() or path.read_text(encoding="utf-8") != content
+        ]  # fmt: skip
+        for path in stale:
+            print(f"{project.display(path)}: not current; run 'compendium schema' and commit it")
+        if not stale:
+            print("OK: " + " and ".join(project.display(p) for p in outputs) + " are current.")
+        return 1 if stale else 0
+    for target, content in outputs.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(f".{target.name}.tmp")
+        temp.write_text(content, encoding="utf-8")
+        temp.replace(target)
+        print(f"wrote {project.display(target)}")
     return 0
 
 
@@ -368,6 +401,53 @@ def _valid_catalog(project: Project) -> Catalog:
 
 class ProjectInvalid(Exception):
     """The project has problems (already printed); exit 1."""
+
+
+def _stale(args: argparse.Namespace, project: Project) -> int:
+    from compendium.review import DEFAULT_MONTHS, stale_practices
+
+    months = DEFAULT_MONTHS if args.months is None else args.months
+    if months < 1:
+        raise UsageError(f"--months expects a whole number of months, 1 or more, received {months}")
+    try:
+        today = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    except ValueError:
+        raise UsageError(f"--as-of '{args.as_of}' is not a date written YYYY-MM-DD") from None
+    catalog = _valid_catalog(project)
+    due = stale_practices(catalog, today, months)
+    rows = [
+        {
+            "path": project.display(d.practice.path),
+            "title": d.practice.title,
+            "last_reviewed": d.practice.last_reviewed.isoformat(),
+            "months": d.months,
+            "contact": d.practice.contact.organisation,
+        }
+        for d in due
+    ]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    summary = f"{len(rows)} practice(s) not reviewed in {months} months, as of {today.isoformat()}"
+    if args.format == "markdown":
+        print(summary + (":" if rows else "."))
+        if rows:
+            print("\n| Practice | Last reviewed | Months | Contact |\n| --- | --- | --- | --- |")
+            for row in rows:
+                cells = [
+                    f"{row['title']} (`{row['path']}`)",
+                    row["last_reviewed"],
+                    row["months"],
+                    row["contact"],
+                ]
+                print("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+        return 0
+    for row in rows:
+        print(
+            f"{row['last_reviewed']}  {row['months']:>3} months  {row['path']}  {row['title']}  ({row['contact']})"
+        )
+    print(summary + ".")
+    return 0
 
 
 def _volume_cut(args: argparse.Namespace, project: Project) -> int:

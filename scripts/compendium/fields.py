@@ -95,10 +95,22 @@ def suggest(word: str, choices: list[str]) -> str:
 class Field(Generic[T]):
     """A declared field: documentation, requiredness, validation and JSON Schema."""
 
-    def __init__(self, doc: str, *, required: bool = False, example: object = None) -> None:
+    def __init__(
+        self,
+        doc: str,
+        *,
+        required: bool = False,
+        example: object = None,
+        label: str | None = None,
+        editorial: bool = False,
+    ) -> None:
         self.doc = doc
         self.required = required
         self.example = example
+        self.label = label
+        """What a form calls the field (JSON Schema ``title``); default: its name, humanised."""
+        self.editorial = editorial
+        """Set by editors, never asked of a contributor (JSON Schema ``readOnly``)."""
 
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> T:
         """Return the value as the model holds it, or raise :class:`Invalid`."""
@@ -108,7 +120,11 @@ class Field(Generic[T]):
         raise NotImplementedError
 
     def described(self, schema: dict[str, Any]) -> dict[str, Any]:
-        out = {"description": self.doc, **schema}
+        out: dict[str, Any] = {"description": self.doc, **schema}
+        if self.label:
+            out = {"title": self.label, **out}
+        if self.editorial:
+            out["readOnly"] = True
         if self.example is not None:
             out["examples"] = [self.example]
         return out
@@ -135,7 +151,10 @@ class Text(Field[str]):
         return text
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
-        return self.described({"type": "string", "minLength": 1, "maxLength": self.max_length})
+        schema: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": self.max_length}
+        if self.multiline:
+            schema["x-multiline"] = True
+        return self.described(schema)
 
 
 class Date(Field[dt.date]):
@@ -233,7 +252,8 @@ class Slug(Field[str]):
         return value
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
-        return self.described({"type": "string", "pattern": f"^{SLUG.pattern}$"})
+        # x-refers-to: a form offers the existing practices to pick from.
+        return self.described({"type": "string", "pattern": f"^{SLUG.pattern}$", "x-refers-to": "practices"})
 
 
 class Term(Field[str]):
@@ -375,9 +395,16 @@ class Struct(Field[T]):
                 "type": "object",
                 "additionalProperties": False,
                 "required": [name for name, spec in self.specs.items() if spec.required],
-                "properties": {name: spec.schema(terms) for name, spec in self.specs.items()},
+                "properties": {name: _titled(name, spec.schema(terms)) for name, spec in self.specs.items()},
             }
         )
+
+
+def _titled(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A property's schema with a ``title`` for forms: declared, or the name humanised."""
+    if "title" in schema:
+        return schema
+    return {"title": name.replace("_", " ").capitalize(), **schema}
 
 
 class MapOf(Field[dict[str, S]]):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 VOCABULARY_FILE = "vocabulary.yml"
 SCHEMA_FILE = "practice.schema.json"
+ISSUE_FORM_FILE = "propose-a-practice.yml"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class Project:
     @property
     def schema(self) -> Path:
         return self.practices / SCHEMA_FILE
+
+    @property
+    def issue_form(self) -> Path:
+        """GitHub's "Propose a practice" form, generated with the schema."""
+        return self.root / ".github" / "ISSUE_TEMPLATE" / ISSUE_FORM_FILE
 
     @property
     def print_assets(self) -> Path:

@@ -32,8 +32,17 @@ from compendium.fields import (
 class Partner:
     """An organisation in the partnership (a partnership may itself be a partner)."""
 
-    name: str = declare(Text("The organisation's full name, as it writes it.", required=True, max_length=160))
-    type: str = declare(Term("What kind of organisation it is.", "partner_types", required=True))
+    name: str = declare(
+        Text(
+            "The organisation's full name, as it writes it.",
+            required=True,
+            max_length=160,
+            label="Organisation",
+        )
+    )
+    type: str = declare(
+        Term("What kind of organisation it is.", "partner_types", required=True, label="Type of organisation")
+    )
     role: str = declare(Term("The part it plays in this practice.", "partner_roles", required=True))
 
 
@@ -41,22 +50,30 @@ class Partner:
 class Funding:
     """One funding stream behind the practice."""
 
-    stream: str = declare(Term("The funding stream.", "funding_streams", required=True))
-    amount: int | None = declare(Amount("Amount in US dollars that went to this practice, if known."))
+    stream: str = declare(
+        Term("The funding stream.", "funding_streams", required=True, label="Funding stream")
+    )
+    amount: int | None = declare(
+        Amount("Amount in US dollars that went to this practice, if known.", label="Amount (US dollars)")
+    )
     period: str | None = declare(
         Text("The years the funding covers, e.g. '2022-2025' or 'FY 2023-24'.", max_length=40)
     )
-    source: str | None = declare(Url("A public page that documents this funding."))
+    source: str | None = declare(
+        Url("A public page that documents this funding.", label="Source (web address)")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
 class Phase:
     """A stage the practice went through, with when it ran."""
 
-    phase: str = declare(Term("Which stage.", "phases", required=True))
+    phase: str = declare(Term("Which stage.", "phases", required=True, label="Stage"))
     start: str | None = declare(PartialDate("When it began: YYYY, YYYY-MM or YYYY-MM-DD.", example="2022"))
     end: str | None = declare(PartialDate("When it ended, if it has: YYYY, YYYY-MM or YYYY-MM-DD."))
-    note: str = declare(Text("One line on what happened in this stage.", required=True, max_length=300))
+    note: str = declare(
+        Text("One line on what happened in this stage.", required=True, max_length=300, label="What happened")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,11 +81,16 @@ class Outcome:
     """A reported result: a number means something only with its date and its source."""
 
     measure: str = declare(
-        Text("What was counted, e.g. 'participants placed in jobs'.", required=True, max_length=160)
+        Text(
+            "What was counted, e.g. 'participants placed in jobs'.",
+            required=True,
+            max_length=160,
+            label="What was counted",
+        )
     )
-    value: str = declare(Number("The number, as reported.", required=True))
+    value: str = declare(Number("The number, as reported.", required=True, label="Number"))
     unit: str | None = declare(Text("The unit, e.g. 'people' or 'percent'.", max_length=40))
-    as_of: dt.date = declare(Date("The date the number describes.", required=True))
+    as_of: dt.date = declare(Date("The date the number describes.", required=True, label="As of"))
     source: str = declare(
         Text("Where the number comes from: a report's title or a web address.", required=True, max_length=300)
     )
@@ -83,9 +105,10 @@ class Evidence:
             "Where the practice sits on the evidence scale; 'emerging' welcomes unevaluated work.",
             "evidence_levels",
             required=True,
+            label="Evidence level",
         )
     )
-    basis: str = declare(Term("What that level rests on.", "evidence_bases", required=True))
+    basis: str = declare(Term("What that level rests on.", "evidence_bases", required=True, label="Basis"))
     note: str | None = declare(Text("A line on the evidence, e.g. who evaluated it.", max_length=300))
 
 
@@ -94,10 +117,14 @@ class Contact:
     """Who to ask about the practice: an organisation first; a person only with their consent."""
 
     organisation: str = declare(Text("The organisation to contact.", required=True, max_length=160))
-    url: str | None = declare(Url("The organisation's web page for this work."))
+    url: str | None = declare(Url("The organisation's web page for this work.", label="Web page"))
     email: str | None = declare(Email("A shared inbox, preferably."))
     person: str | None = declare(
-        Text("A named person, only if they agreed to be listed publicly.", max_length=120)
+        Text(
+            "A named person, only if they agreed to be listed publicly.",
+            max_length=120,
+            label="Person (only with their consent)",
+        )
     )
 
 
@@ -107,7 +134,7 @@ class Source:
 
     title: str = declare(Text("The document's title.", required=True, max_length=200))
     publisher: str | None = declare(Text("Who published it.", max_length=160))
-    url: str | None = declare(Url("Where to read it."))
+    url: str | None = declare(Url("Where to read it.", label="Web address"))
     date: str | None = declare(PartialDate("When it was published: YYYY, YYYY-MM or YYYY-MM-DD."))
 
 
@@ -135,7 +162,7 @@ class Practice:
     regions: tuple[str, ...] = declare(
         ListOf(
             Term("A region id.", "regions"),
-            "Regions the practice sits in (ids from the vocabulary).",
+            "The regions the practice sits in.",
             min_items=1,
             unique=True,
             required=True,
@@ -143,50 +170,78 @@ class Practice:
     )
     partners: tuple[Partner, ...] = declare(
         ListOf(
-            Struct(Partner), "The organisations in the partnership, lead first.", min_items=1, required=True
+            Struct(Partner, label="Partner"),
+            "The organisations in the partnership, lead first.",
+            min_items=1,
+            required=True,
         )
     )
     focus: tuple[str, ...] = declare(
         ListOf(
             Term("A focus area id.", "focus"),
             "Topics the practice is about.",
+            label="Focus areas",
             min_items=1,
             unique=True,
             required=True,
         )
     )
     populations: tuple[str, ...] = declare(
-        ListOf(Term("A population id.", "populations"), "Who the practice serves.", unique=True)
+        ListOf(
+            Term("A population id.", "populations"),
+            "Who the practice serves.",
+            unique=True,
+            label="Populations served",
+        )
     )
     sectors: tuple[str, ...] = declare(
         ListOf(
-            Term("A sector id.", "sectors"), "Industry sectors the practice prepares people for.", unique=True
+            Term("A sector id.", "sectors"),
+            "Industry sectors the practice prepares people for.",
+            unique=True,
+            label="Industry sectors",
         )
     )
-    funding: tuple[Funding, ...] = declare(ListOf(Struct(Funding), "Funding streams behind the practice."))
-    phases: tuple[Phase, ...] = declare(ListOf(Struct(Phase), "Stages the practice went through, in order."))
+    funding: tuple[Funding, ...] = declare(
+        ListOf(Struct(Funding, label="Funding stream"), "Funding streams behind the practice.")
+    )
+    phases: tuple[Phase, ...] = declare(
+        ListOf(Struct(Phase, label="Stage"), "Stages the practice went through, in order.", label="Stages")
+    )
     outcomes: tuple[Outcome, ...] = declare(
         ListOf(
-            Struct(Outcome),
+            Struct(Outcome, label="Outcome"),
             "Reported results, each with its date and source (context figures are not outcomes).",
         )
     )
     evidence: Evidence = declare(Struct(Evidence, required=True))
-    status: str = declare(Term("Where the record is in editorial review.", "statuses", required=True))
-    submitted: dt.date = declare(Date("The date the practice was first submitted.", required=True))
-    updated: dt.date | None = declare(Date("The date the record's content last changed."))
-    reviewed: dt.date | None = declare(Date("The date an editor last confirmed the record is current."))
+    status: str = declare(
+        Term("Where the record is in editorial review.", "statuses", required=True, editorial=True)
+    )
+    submitted: dt.date = declare(
+        Date("The date the practice was first submitted.", required=True, editorial=True)
+    )
+    updated: dt.date | None = declare(Date("The date the record's content last changed.", editorial=True))
+    reviewed: dt.date | None = declare(
+        Date("The date an editor last confirmed the record is current.", editorial=True)
+    )
     retired: str | None = declare(
         Text(
             "Why the practice was retired, shown in a banner on its page (status must be 'retired').",
             max_length=300,
+            editorial=True,
         )
     )
     contact: Contact = declare(Struct(Contact, required=True))
-    sources: tuple[Source, ...] = declare(ListOf(Struct(Source), "Documents the record draws on."))
+    sources: tuple[Source, ...] = declare(
+        ListOf(Struct(Source, label="Source"), "Documents the record draws on.")
+    )
     related: tuple[str, ...] = declare(
         ListOf(
-            Slug("A practice id."), "Other practices in the compendium that readers should see.", unique=True
+            Slug("A practice id.", label="Related practice"),
+            "Other practices in the compendium that readers should see.",
+            unique=True,
+            label="Related practices",
         )
     )
 

@@ -18,8 +18,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from compendium.catalog import Catalog
+from compendium.fields import SLUG
+from compendium.project import ISSUE_FORM_FILE
 from compendium.record import Practice
 from compendium.render.opendata import build_open_data
+from compendium.scaffold import SECTION_PROMPTS
+from compendium.schema import practice_schema
 from compendium.volume import Volume
 
 
@@ -32,6 +36,10 @@ class Settings:
     """The public address, ending in ``/``; used for citations and the feed. Empty: relative only."""
     edit_base: str = ""
     """Where a record's source can be edited: ``<repo_url>/edit/<branch>/``. Empty: no edit links."""
+    new_file_base: str = ""
+    """Where GitHub creates a file by pull request: ``<repo_url>/new/<branch>/``. Empty: no such link."""
+    proposal_url: str = ""
+    """GitHub's "Propose a practice" issue form. Empty: not offered."""
     pdfs: dict[int, str] = field(default_factory=dict)
     """Volume number -> file name of its PDF beside the volume page, once printed."""
 
@@ -47,6 +55,8 @@ class Settings:
             site_name=site_name,
             site_url=site_url,
             edit_base=f"{repo}/edit/{branch}/" if repo else "",
+            new_file_base=f"{repo}/new/{branch}/" if repo else "",
+            proposal_url=f"{repo}/issues/new?template={ISSUE_FORM_FILE}" if repo else "",
             pdfs=pdfs or {},
         )
 
@@ -171,6 +181,7 @@ class SiteBuilder:
             self._render("volumes.md.j2", "volumes/index.md", volumes=list(self.catalog.volumes.values())),
             self._render("opendata.md.j2", "data/index.md", count=len(self.practices)),
             self._render("contribute.md.j2", "contribute.md"),
+            self._submit_page(),
             self._render("about.md.j2", "about.md"),
             self._render("accessibility.md.j2", "accessibility.md"),
         ]
@@ -289,6 +300,28 @@ class SiteBuilder:
             cite_url=self.settings.site_url + url_of(practice_path(practice.slug))
             if self.settings.site_url
             else "",
+        )
+
+    def _submit_page(self) -> Page:
+        """The "Submit a practice" form, built from the record's JSON Schema and the vocabularies."""
+        schema = practice_schema(self.vocabulary)
+        return self._render(
+            "submit.md.j2",
+            "submit.md",
+            schema=schema,
+            labels=schema["x-labels"],
+            sections=schema["x-body-sections"],
+            prompts=SECTION_PROMPTS,
+            slug_pattern=SLUG.pattern,
+            practices=self.practices,
+            folder=self.catalog.project.display(self.catalog.project.practices) + "/",
+            record_shape={
+                "order": list(schema["properties"]),
+                # A contribution always enters review as submitted, dated the day it is made.
+                "fixed": {"status": "submitted"},
+                "dated": "submitted",
+                "sections": schema["x-body-sections"],
+            },
         )
 
     def _regions_of(self, practice: Practice) -> list[str]:

@@ -1,0 +1,422 @@
+// Submit a practice: turns the form into a practice record, checks it, and
+// proposes it on GitHub (a "new file" page, filled in, whose saving opens a
+// pull request). No server: nothing leaves the browser until the user saves it
+// on GitHub. The form itself is generated from the record's JSON Schema; this
+// script only reads it back, in the order the fields are declared.
+//
+// A draft is kept in this browser's storage as the user types, so closing the
+// tab loses nothing; "Clear the form" removes it.
+
+import { dump } from "./vendor/js-yaml.mjs";
+
+const form = document.getElementById("cmp-submit");
+const shape = JSON.parse(document.getElementById("cmp-submit-record").textContent);
+const errors = document.getElementById("cmp-errors");
+const status = document.getElementById("cmp-submit-status");
+const output = document.getElementById("cmp-output");
+const heading = document.getElementById("cmp-output-title");
+const recordView = document.getElementById("cmp-record");
+const propose = document.getElementById("cmp-propose");
+const outputStatus = document.getElementById("cmp-output-status");
+const slugInput = document.getElementById("f-slug");
+const titleInput = document.getElementById("f-title");
+const existing = new Map(
+  [...document.querySelectorAll("#cmp-practice-ids option")].map((o) => [o.value, o.label]),
+);
+const DRAFT_KEY = `cmp-submit-draft:${window.location.pathname}`;
+// GitHub serves URLs up to about 8 KB; a longer record is uploaded as a file instead.
+const URL_LIMIT = 8000;
+const SLUG = new RegExp(`^(?:${slugInput.pattern})$`);
+
+let record = "";
+let slugEdited = false;
+
+// -- lists of groups (partners, funding, ...) ---------------------------------
+
+function itemsOf(list) {
+  return [...list.querySelector(":scope > ol").children];
+}
+
+function renumber(list) {
+  // Ids inside an item carry its position (f-partners-2-name): keep them 1, 2, 3…
+  // so labels stay tied to their inputs and a saved draft restores to the same ids.
+  const base = list.id;
+  itemsOf(list).forEach((item, index) => {
+    const n = String(index + 1);
+    item.querySelector("[data-n]").textContent = n;
+    for (const el of item.querySelectorAll("[id], [for], [aria-describedby]")) {
+      for (const attr of ["id", "for", "aria-describedby"]) {
+        const value = el.getAttribute(attr);
+        if (value) el.setAttribute(attr, value.replace(new RegExp(`^${base}-(?:N|\\d+)(?=-|$)`), `${base}-${n}`));
+      }
+    }
+  });
+  const addButton = list.querySelector(":scope > [data-add]");
+  addButton.textContent = `Add ${itemsOf(list).length ? "another" : "a"} ${noun(list)}`;
+}
+
+function addItem(list, focus = false) {
+  const fragment = list.querySelector("template").content.cloneNode(true);
+  const item = fragment.firstElementChild;
+  list.querySelector(":scope > ol").append(item);
+  renumber(list);
+  if (focus) item.querySelector("input, select, textarea").focus();
+  return item;
+}
+
+function removeItem(button) {
+  const item = button.closest("li");
+  const list = item.closest('[data-kind="list"]');
+  const next = item.nextElementSibling || item.previousElementSibling;
+  item.remove();
+  renumber(list);
+  (next ? next.querySelector("input, select, textarea") : list.querySelector("[data-add]")).focus();
+  saveDraft();
+}
+
+// -- reading the form back into a record --------------------------------------
+
+function fieldsOf(container) {
+  // The fields directly inside container: not those of a group or item nested in it.
+  return [...container.querySelectorAll("[data-kind]")].filter(
+    (el) => el !== container && el.parentElement.closest("[data-kind], form") === container,
+  );
+}
+
+function controlOf(field) {
+  return field.querySelector("input, select, textarea");
+}
+
+function valueOf(field) {
+  switch (field.dataset.kind) {
+    case "choices":
+      return [...field.querySelectorAll("input:checked")].map((box) => box.value);
+    case "list":
+      return itemsOf(field)
+        .map((item) => read(item.querySelector('[data-kind="item"]')))
+        .filter((value) => !isEmpty(value));
+    case "group":
+    case "item":
+      return read(field);
+    default: {
+      const control = controlOf(field);
+      const text = control.value.trim();
+      if (text && control.dataset.type === "integer") return Number(text);
+      return text;
+    }
+  }
+}
+
+function isEmpty(value) {
+  if (Array.isArray(value)) return value.length === 0;
+  if (value && typeof value === "object") return Object.keys(value).length === 0;
+  return value === "" || value === undefined;
+}
+
+function read(container) {
+  // An item holding one unnamed field (a related practice) is that field's value.
+  const fields = fieldsOf(container);
+  if (fields.length === 1 && !fields[0].dataset.key && container.dataset.kind === "item") {
+    return valueOf(fields[0]);
+  }
+  const out = {};
+  for (const field of fields) {
+    if (!field.dataset.key) continue;
+    const value = valueOf(field);
+    if (!isEmpty(value)) out[field.dataset.key] = value;
+  }
+  return out;
+}
+
+function today() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function buildRecord() {
+  const values = read(form.querySelector('[data-kind="record"]'));
+  const front = {};
+  for (const key of shape.order) {
+    if (key in shape.fixed) front[key] = shape.fixed[key];
+    else if (key === shape.dated) front[key] = today();
+    else if (key in values) front[key] = values[key];
+  }
+  const sections = [...form.querySelectorAll('[data-kind="section"]')].map((field) => {
+    const text = controlOf(field).value.replace(/\r\n?/g, "\n").trim();
+    return `## ${field.dataset.section}\n\n${text}\n`;
+  });
+  return `---\n${dump(front, { lineWidth: 88, noRefs: true })}---\n\n${sections.join("\n")}`;
+}
+
+// -- checking ------------------------------------------------------------------
+
+function slugify(title) {
+  // As `compendium new` does: lowercase words joined by hyphens, at most 60 characters.
+  const words = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return words.slice(0, 60).replace(/-+$/, "") || "";
+}
+
+function contextOf(field) {
+  // "Partner 2: …", "Contact: …": which of several same-named fields a message is about.
+  const group = field.parentElement.closest('[data-kind="item"], [data-kind="group"]');
+  return group ? `${group.querySelector("legend").textContent.trim()}: ` : "";
+}
+
+function problemOf(field, required) {
+  const label = field.dataset.label;
+  const kind = field.dataset.kind;
+  const where = contextOf(field);
+  if (kind === "choices") {
+    const min = Number(field.dataset.min || 0);
+    return valueOf(field).length < min ? `${where}choose at least one of the ${label.toLowerCase()}` : "";
+  }
+  const control = controlOf(field);
+  const text = control.value.trim();
+  if (control.validity.badInput) return `${where}${label}: ${control.dataset.hint}`;
+  if (!text) {
+    if (!required) return "";
+    if (kind === "section") return `Write the “${label}” section`;
+    return control.tagName === "SELECT" ? `${where}choose the ${label.toLowerCase()}` : `${where}fill in “${label}”`;
+  }
+  if (!control.checkValidity()) return `${where}${label}: ${control.dataset.hint || control.validationMessage}`;
+  if (kind === "section") {
+    if (/<[a-zA-Z!/?]/.test(text)) return `${label}: write plain text; HTML tags such as <b> are not allowed`;
+    if (/^#{1,2}\s/m.test(text)) return `${label}: the section has its heading already; start no line with # or ##`;
+  }
+  if (kind === "slug") {
+    if (!SLUG.test(text)) return `${label}: ${control.dataset.hint}`;
+    if (existing.has(text)) return `${label}: “${text}” is already used by “${existing.get(text)}”; choose another`;
+  }
+  if (control === titleInput) {
+    const same = [...existing.values()].find((t) => t.toLowerCase() === text.toLowerCase());
+    if (same) return `${label}: a practice with this title exists already`;
+  }
+  return "";
+}
+
+function check() {
+  const found = [];
+  const visit = (container, active) => {
+    for (const field of fieldsOf(container)) {
+      const kind = field.dataset.kind;
+      if (kind === "group" || kind === "item") {
+        // An optional group left empty is simply left out; once begun, its required fields count.
+        visit(field, active || !isEmpty(read(field)));
+      } else if (kind === "list") {
+        const count = valueOf(field).length;
+        const min = Number(field.dataset.min || 0);
+        for (const item of itemsOf(field)) {
+          const group = item.querySelector('[data-kind="item"]');
+          visit(group, !isEmpty(read(group)) || (count < min && item === itemsOf(field)[0]));
+        }
+        if (count < min && !itemsOf(field).length) {
+          found.push([field, `Add at least one ${noun(field)} under ${field.dataset.label}`]);
+        }
+      } else {
+        const required = active && controlOf(field)?.getAttribute("aria-required") === "true";
+        const problem = problemOf(field, required || (kind === "choices" && active));
+        if (problem) found.push([field, problem]);
+      }
+    }
+  };
+  visit(form.querySelector('[data-kind="record"]'), true);
+  for (const field of form.querySelectorAll('[data-kind="section"], [data-kind="slug"]')) {
+    const problem = problemOf(field, true);
+    if (problem) found.push([field, problem]);
+  }
+  // "choose the role" reads better as "Choose the role" at the start of a message.
+  return found.map(([field, message]) => [field, message.charAt(0).toUpperCase() + message.slice(1)]);
+}
+
+function noun(list) {
+  return list.querySelector("template").content.querySelector("legend").firstChild.textContent.trim().toLowerCase();
+}
+
+function clearProblems() {
+  for (const el of form.querySelectorAll(".cmp-error")) el.remove();
+  for (const el of form.querySelectorAll("[aria-invalid]")) {
+    el.removeAttribute("aria-invalid");
+    const ids = (el.getAttribute("aria-describedby") || "").split(" ").filter((id) => !id.endsWith("-error"));
+    el.setAttribute("aria-describedby", ids.join(" "));
+  }
+  errors.hidden = true;
+  errors.replaceChildren();
+}
+
+function showProblems(found) {
+  clearProblems();
+  const title = document.createElement("h2");
+  title.textContent = found.length === 1 ? "There is one thing to fix" : `There are ${found.length} things to fix`;
+  const list = document.createElement("ul");
+  found.forEach(([field, message], index) => {
+    const target = field.dataset.kind === "choices" ? field.querySelector("input") : controlOf(field);
+    const error = document.createElement("p");
+    error.className = "cmp-error";
+    error.id = `cmp-error-${index}-error`;
+    error.textContent = message;
+    const help = field.querySelector(":scope > .cmp-help");
+    (help || field.querySelector(":scope > label, :scope > legend")).after(error);
+    const described = field.dataset.kind === "choices" ? field : target;
+    described.setAttribute("aria-invalid", "true");
+    described.setAttribute("aria-describedby", `${described.getAttribute("aria-describedby") || ""} ${error.id}`.trim());
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = `#${target.id}`;
+    link.textContent = message;
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      target.focus();
+      target.scrollIntoView({ block: "center" });
+    });
+    item.append(link);
+    list.append(item);
+  });
+  errors.append(title, list);
+  errors.hidden = false;
+  errors.focus();
+}
+
+// -- the result ------------------------------------------------------------------
+
+function fileName() {
+  return `${slugInput.value.trim()}.md`;
+}
+
+function showRecord() {
+  record = buildRecord();
+  recordView.textContent = record;
+  output.hidden = false;
+  outputStatus.textContent = "";
+  if (propose) {
+    const url = `${form.dataset.newFile}?filename=${encodeURIComponent(fileName())}&value=${encodeURIComponent(record)}`;
+    if (url.length <= URL_LIMIT) {
+      propose.href = url;
+      propose.textContent = "Propose it on GitHub";
+    } else {
+      // Too long for a link: GitHub's upload page takes the downloaded file instead.
+      propose.href = form.dataset.newFile.replace("/new/", "/upload/");
+      propose.textContent = "Upload it on GitHub";
+      outputStatus.textContent =
+        "This record is too long to pass to GitHub in a link: download the file, then upload it on the page that opens.";
+    }
+  }
+  heading.focus();
+  heading.scrollIntoView({ block: "start" });
+}
+
+// -- the draft -------------------------------------------------------------------
+
+function saveDraft() {
+  const lists = {};
+  for (const list of form.querySelectorAll('[data-kind="list"]')) lists[list.id] = itemsOf(list).length;
+  const values = {};
+  for (const control of form.querySelectorAll("input, select, textarea")) {
+    if (!control.id) continue;
+    if (control.type === "checkbox") {
+      if (control.checked) values[control.id] = true;
+    } else if (control.value) {
+      values[control.id] = control.value;
+    }
+  }
+  try {
+    window.localStorage.setItem(DRAFT_KEY, JSON.stringify({ lists, values, slugEdited }));
+  } catch {
+    // Storage may be full or turned off; the form works without a draft.
+  }
+}
+
+function restoreDraft() {
+  let draft = null;
+  try {
+    draft = JSON.parse(window.localStorage.getItem(DRAFT_KEY) || "null");
+  } catch {
+    draft = null;
+  }
+  for (const list of form.querySelectorAll('[data-kind="list"]')) {
+    const wanted = Math.max(Number(list.dataset.min || 0), draft?.lists?.[list.id] || 0);
+    while (itemsOf(list).length < wanted) addItem(list);
+  }
+  if (!draft) return;
+  for (const [id, value] of Object.entries(draft.values || {})) {
+    const control = document.getElementById(id);
+    if (!control || !form.contains(control)) continue;
+    if (control.type === "checkbox") control.checked = value === true;
+    else control.value = value;
+  }
+  slugEdited = Boolean(draft.slugEdited);
+  status.textContent = "Your draft from this browser is back. “Clear the form” starts again.";
+}
+
+// -- wiring ----------------------------------------------------------------------
+
+form.addEventListener("click", (event) => {
+  const add = event.target.closest("[data-add]");
+  if (add) {
+    addItem(add.closest('[data-kind="list"]'), true);
+    saveDraft();
+  }
+  const remove = event.target.closest("[data-remove]");
+  if (remove) removeItem(remove);
+});
+
+form.addEventListener("input", (event) => {
+  if (event.target === slugInput) slugEdited = slugInput.value.trim() !== "";
+  if (event.target === titleInput && !slugEdited) slugInput.value = slugify(titleInput.value);
+  saveDraft();
+});
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (!slugInput.value.trim()) slugInput.value = slugify(titleInput.value);
+  const found = check();
+  if (found.length) {
+    output.hidden = true;
+    showProblems(found);
+    status.textContent = "";
+    return;
+  }
+  clearProblems();
+  status.textContent = "";
+  showRecord();
+});
+
+document.getElementById("cmp-reset").addEventListener("click", () => {
+  if (!window.confirm("Clear every field of the form and the saved draft?")) return;
+  window.localStorage.removeItem(DRAFT_KEY);
+  form.reset();
+  for (const list of form.querySelectorAll('[data-kind="list"]')) {
+    list.querySelector(":scope > ol").replaceChildren();
+  }
+  slugEdited = false;
+  restoreDraft();
+  clearProblems();
+  output.hidden = true;
+  status.textContent = "The form is empty again.";
+  titleInput.focus();
+});
+
+document.getElementById("cmp-copy").addEventListener("click", async () => {
+  try {
+    await navigator.clipboard.writeText(record);
+    outputStatus.textContent = "The record is copied.";
+  } catch {
+    // Clipboard access can be refused; selecting the text lets the user copy it.
+    window.getSelection().selectAllChildren(recordView);
+    outputStatus.textContent = "Copying was refused by the browser; the record is selected, so press Ctrl+C (or ⌘C).";
+  }
+});
+
+document.getElementById("cmp-download").addEventListener("click", () => {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([record], { type: "text/markdown;charset=utf-8" }));
+  link.download = fileName();
+  document.body.append(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(link.href);
+  outputStatus.textContent = `Downloaded ${fileName()}.`;
+});
+
+restoreDraft();
+if (!status.textContent.startsWith("Your draft")) status.textContent = "";
