@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from .conftest import REPO
 from .sitebuild import serve
 
 PHONE = {"width": 390, "height": 844}
@@ -96,8 +98,101 @@ def test_empty_finder_invites_a_search(browser: Any, site_url: str) -> None:
     assert results(page) == []
 
 
+def fill_submit_form(page: Any) -> None:
+    """A whole practice, typed as a contributor would, with text that YAML must quote."""
+    page.fill("#f-title", 'Navigators: "earn and learn" in the Inland Empire')
+    page.fill(
+        "#f-summary", "Workforce boards and colleges share navigators #1 priority: adults into paid training."
+    )
+    page.check("#f-regions-inland-empire-k16")
+    page.check("#f-regions-riverside-county")
+    page.fill("#f-partners-1-name", "Example Workforce Board")
+    page.select_option("#f-partners-1-type", "workforce-board")
+    page.select_option("#f-partners-1-role", "lead")
+    page.click("#f-partners [data-add]")
+    page.fill("#f-partners-2-name", "Example Community College")
+    page.select_option("#f-partners-2-type", "community-college")
+    page.select_option("#f-partners-2-role", "partner")
+    page.check("#f-focus-career-pathways")
+    page.check("#f-populations-adult-learners")
+    page.click("#f-funding [data-add]")
+    page.select_option("#f-funding-1-stream", "wioa")
+    page.fill("#f-funding-1-amount", "250000")
+    page.click("#f-outcomes [data-add]")
+    page.fill("#f-outcomes-1-measure", "adults enrolled in training")
+    page.fill("#f-outcomes-1-value", "120")
+    page.fill("#f-outcomes-1-as_of", "2025-06-30")
+    page.fill("#f-outcomes-1-source", "Partners' annual report")
+    page.select_option("#f-evidence-level", "emerging")
+    page.select_option("#f-evidence-basis", "self-reported")
+    page.fill("#f-contact-organisation", "Example Workforce Board")
+    page.fill("#f-contact-url", "https://example.org/navigators")
+    page.click("#f-related [data-add]")
+    page.fill("#f-related-1", "k16-shared-governance")
+    for index in range(1, 6):
+        page.fill(f"#f-section-{index}", f"Paragraph {index}: with a colon.\n\n- a point\n- another point")
+
+
+def test_submit_form_writes_a_record_that_validates(
+    browser: Any, site_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from compendium.cli import main
+
+    page, hosts = new_page(browser)
+    page.goto(site_url + "submit/")
+    page.click("#cmp-submit button[type=submit]")
+    problems = page.locator("#cmp-errors li").all_inner_texts()
+    assert problems[:3] == ["Fill in “Title”", "Fill in “Summary”", "Choose at least one of the regions"]
+    assert "Partner 1: choose the role" in problems and "Write the “Need” section" in problems
+    assert page.evaluate("document.activeElement.id") == "cmp-errors"
+    assert page.get_attribute("#f-title", "aria-invalid") == "true"
+
+    fill_submit_form(page)
+    page.fill("#f-contact-url", "example.org")  # not a web address
+    page.click("#cmp-submit button[type=submit]")
+    assert page.locator("#cmp-errors li").all_inner_texts() == [
+        "Contact: Web page: enter a web address starting with https://"
+    ]
+    page.fill("#f-contact-url", "https://example.org/navigators")
+    page.click("#cmp-submit button[type=submit]")
+    page.wait_for_selector("#cmp-output:not([hidden])")
+    assert page.is_hidden("#cmp-errors")
+    record = page.text_content("#cmp-record")
+    assert record is not None and record.startswith("---\ntitle: ")
+    assert page.input_value("#f-slug") == "navigators-earn-and-learn-in-the-inland-empire"
+
+    # "Propose it on GitHub" opens the repository's new-file page with this file filled in.
+    link = urlsplit(page.get_attribute("#cmp-propose", "href") or "")
+    assert link.netloc == "github.com" and link.path.endswith("/new/main/practices/")
+    query = parse_qs(link.query)
+    assert query["filename"] == ["navigators-earn-and-learn-in-the-inland-empire.md"]
+    assert query["value"] == [record]
+    with page.expect_download() as download:
+        page.click("#cmp-download")
+    assert download.value.suggested_filename == "navigators-earn-and-learn-in-the-inland-empire.md"
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "practices", root / "practices")
+    (root / "practices" / query["filename"][0]).write_text(record, encoding="utf-8")
+    code = main(["--root", str(root), "validate"])
+    assert code == 0, capsys.readouterr().out
+    assert set(hosts) == {urlsplit(site_url).netloc}
+
+    # The draft survives a reload, and "Clear the form" empties it.
+    page.reload()
+    assert page.input_value("#f-partners-2-name") == "Example Community College"
+    assert page.is_checked("#f-regions-riverside-county")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#cmp-reset")
+    assert page.input_value("#f-title") == ""
+    assert page.locator("#f-partners li").count() == 1
+    page.reload()
+    assert page.input_value("#f-title") == ""
+
+
 AXE_PAGES = [
     "",
+    "submit/",
     "practices/k16-shared-governance/",
     "regions/los-angeles-k16/",
     "find/?focus=reentry-services",
@@ -115,6 +210,9 @@ def test_no_serious_accessibility_violations(browser: Any, site_url: str, path: 
     page.goto(site_url + path)
     if path.startswith("find/"):
         wait_for_results(page, "Focus area: Reentry services")
+    if path == "submit/":
+        page.click("#cmp-submit button[type=submit]")  # with its error summary and marked fields
+        page.wait_for_selector("#cmp-errors:not([hidden])")
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
         "slate" if scheme == "dark" else "default"
     )
@@ -129,7 +227,7 @@ def test_no_serious_accessibility_violations(browser: Any, site_url: str, path: 
 
 def test_pages_fit_a_phone_without_sideways_scrolling(browser: Any, site_url: str) -> None:
     page, _ = new_page(browser)
-    for path in ("", "practices/k16-shared-governance/", "find/", "regions/", "about/"):
+    for path in ("", "practices/k16-shared-governance/", "find/", "regions/", "about/", "submit/"):
         page.goto(site_url + path)
         overflow = page.evaluate(
             "() => [...document.querySelectorAll('.md-content *')].filter(e => !e.closest('.cmp-table-scroll'))"

@@ -54,7 +54,8 @@ def test_schema_check_fails_when_stale(
     code, out, _ = run(capsys, "--root", str(root), "schema", "--check")
     assert (code, out) == (
         1,
-        "practices/practice.schema.json: not current; run 'compendium schema' and commit it\n",
+        "practices/practice.schema.json: not current; run 'compendium schema' and commit it\n"
+        ".github/ISSUE_TEMPLATE/propose-a-practice.yml: not current; run 'compendium schema' and commit it\n",
     )
     assert run(capsys, "--root", str(root), "schema")[0] == 0
     assert run(capsys, "--root", str(root), "schema", "--check")[0] == 0
@@ -308,3 +309,66 @@ def test_command_line_run_prints_no_traceback(make_project: Callable[..., Path])
     assert result.returncode == 1
     assert result.stdout == "practices/x.md:2:8: byte 0xff is not UTF-8 text; save the file as UTF-8\n"
     assert "Traceback" not in result.stderr
+
+
+def test_stale_lists_unreviewed_practices_oldest_first(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = MINIMAL.read_text(encoding="utf-8")
+
+    def record(title: str, *lines: str, status: str = "submitted") -> str:
+        extra = "".join(f"{line}\n" for line in lines)
+        return (
+            base.replace("Golden minimal record", title)
+            .replace("status: submitted\n", f"status: {status}\n{extra}")
+            .replace("{organisation: Example Board}", f"{{organisation: {title} Board}}")
+            .replace("submitted: 2024-01-01", "submitted: 2021-01-01")
+        )
+
+    root = make_project(
+        {
+            "old.md": record("Old", "reviewed: 2023-03-01"),
+            "older.md": record("Older", "updated: 2022-05-31"),  # never reviewed: counts from its last change
+            "fresh.md": record("Fresh", "reviewed: 2024-05-15"),
+            "gone.md": record("Gone", "retired: Ended.", status="retired"),  # history: never due
+        }
+    )
+    code, out, _ = run(capsys, "--root", str(root), "stale", "--as-of", "2024-12-01")
+    assert code == 0
+    assert out.splitlines() == [
+        "2022-05-31   30 months  practices/older.md  Older  (Older Board)",
+        "2023-03-01   21 months  practices/old.md  Old  (Old Board)",
+        "2 practice(s) not reviewed in 18 months, as of 2024-12-01.",
+    ]
+    code, out, _ = run(capsys, "--root", str(root), "stale", "--as-of", "2024-12-01", "--months", "6")
+    assert [line.split()[3] for line in out.splitlines()[:-1]] == [
+        "practices/older.md",
+        "practices/old.md",
+        "practices/fresh.md",
+    ]
+    assert out.endswith("3 practice(s) not reviewed in 6 months, as of 2024-12-01.\n")
+
+    code, out, _ = run(capsys, "--root", str(root), "stale", "--as-of", "2024-12-01", "--format", "markdown")
+    assert out.splitlines()[2:4] == [
+        "| Practice | Last reviewed | Months | Contact |",
+        "| --- | --- | --- | --- |",
+    ]
+    assert out.splitlines()[4] == "| Older (`practices/older.md`) | 2022-05-31 | 30 | Older Board |"
+
+    code, out, _ = run(capsys, "--root", str(root), "stale", "--as-of", "2024-12-01", "--format", "json")
+    assert [row["path"] for row in json.loads(out)] == ["practices/older.md", "practices/old.md"]
+
+
+def test_stale_boundary_and_bad_arguments(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project({"a.md": MINIMAL})  # submitted 2024-01-01, never reviewed
+    assert "1 practice(s)" in run(capsys, "--root", str(root), "stale", "--as-of", "2025-07-02")[1]
+    assert "0 practice(s)" in run(capsys, "--root", str(root), "stale", "--as-of", "2025-07-01")[1]
+    code, _, err = run(capsys, "--root", str(root), "stale", "--months", "0")
+    assert (code, err) == (
+        2,
+        "compendium: error: --months expects a whole number of months, 1 or more, received 0\n",
+    )
+    code, _, err = run(capsys, "--root", str(root), "stale", "--as-of", "2024-02-30")
+    assert (code, err) == (2, "compendium: error: --as-of '2024-02-30' is not a date written YYYY-MM-DD\n")

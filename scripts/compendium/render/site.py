@@ -40,6 +40,8 @@ class Settings:
     """Where GitHub creates a file by pull request: ``<repo_url>/new/<branch>/``. Empty: no such link."""
     proposal_url: str = ""
     """GitHub's "Propose a practice" issue form. Empty: not offered."""
+    contributing_url: str = ""
+    """The contributor's guide (``CONTRIBUTING.md``) on GitHub. Empty: not linked."""
     pdfs: dict[int, str] = field(default_factory=dict)
     """Volume number -> file name of its PDF beside the volume page, once printed."""
 
@@ -57,6 +59,7 @@ class Settings:
             edit_base=f"{repo}/edit/{branch}/" if repo else "",
             new_file_base=f"{repo}/new/{branch}/" if repo else "",
             proposal_url=f"{repo}/issues/new?template={ISSUE_FORM_FILE}" if repo else "",
+            contributing_url=f"{repo}/blob/{branch}/CONTRIBUTING.md" if repo else "",
             pdfs=pdfs or {},
         )
 
