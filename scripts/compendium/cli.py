@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -404,7 +403,7 @@ class ProjectInvalid(Exception):
 
 
 def _stale(args: argparse.Namespace, project: Project) -> int:
-    from compendium.review import DEFAULT_MONTHS, stale_practices
+    from compendium.review import DEFAULT_MONTHS, stale_practices, stale_report
 
     months = DEFAULT_MONTHS if args.months is None else args.months
     if months < 1:
@@ -415,38 +414,7 @@ def _stale(args: argparse.Namespace, project: Project) -> int:
         raise UsageError(f"--as-of '{args.as_of}' is not a date written YYYY-MM-DD") from None
     catalog = _valid_catalog(project)
     due = stale_practices(catalog, today, months)
-    rows = [
-        {
-            "path": project.display(d.practice.path),
-            "title": d.practice.title,
-            "last_reviewed": d.practice.last_reviewed.isoformat(),
-            "months": d.months,
-            "contact": d.practice.contact.organisation,
-        }
-        for d in due
-    ]
-    if args.format == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    summary = f"{len(rows)} practice(s) not reviewed in {months} months, as of {today.isoformat()}"
-    if args.format == "markdown":
-        print(summary + (":" if rows else "."))
-        if rows:
-            print("\n| Practice | Last reviewed | Months | Contact |\n| --- | --- | --- | --- |")
-            for row in rows:
-                cells = [
-                    f"{row['title']} (`{row['path']}`)",
-                    row["last_reviewed"],
-                    row["months"],
-                    row["contact"],
-                ]
-                print("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
-        return 0
-    for row in rows:
-        print(
-            f"{row['last_reviewed']}  {row['months']:>3} months  {row['path']}  {row['title']}  ({row['contact']})"
-        )
-    print(summary + ".")
+    print(stale_report(due, today, months, args.format, project.display), end="")
     return 0
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from compendium.catalog import Catalog
 from compendium.record import Practice
@@ -48,3 +51,41 @@ def stale_practices(catalog: Catalog, today: dt.date, months: int = DEFAULT_MONT
         if p.status != "retired" and p.last_reviewed < cutoff
     ]
     return sorted(due, key=lambda d: (d.practice.last_reviewed, d.practice.title.casefold()))
+
+
+def stale_report(
+    due: list[Due], today: dt.date, months: int, fmt: str, display: Callable[[Path], str]
+) -> str:
+    """The list as ``text`` (one line each), ``markdown`` (a table for an issue) or ``json``."""
+    rows = [
+        {
+            "path": display(d.practice.path),
+            "title": d.practice.title,
+            "last_reviewed": d.practice.last_reviewed.isoformat(),
+            "months": d.months,
+            "contact": d.practice.contact.organisation,
+        }
+        for d in due
+    ]
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    summary = f"{len(rows)} practice(s) not reviewed in {months} months, as of {today.isoformat()}"
+    if fmt == "markdown":
+        if not rows:
+            return summary + ".\n"
+        lines = [
+            summary + ":",
+            "",
+            "| Practice | Last reviewed | Months | Contact |",
+            "| --- | --- | --- | --- |",
+        ]
+        for row in rows:
+            cells = [f"{row['title']} (`{row['path']}`)", row["last_reviewed"], row["months"], row["contact"]]
+            # A "|" in a title would end its table cell.
+            lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+        return "\n".join(lines) + "\n"
+    lines = [
+        f"{r['last_reviewed']}  {r['months']:>3} months  {r['path']}  {r['title']}  ({r['contact']})"
+        for r in rows
+    ]
+    return "\n".join([*lines, summary + "."]) + "\n"
