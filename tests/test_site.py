@@ -137,15 +137,34 @@ def test_nav_holds_index_pages_only(repo_site: Path) -> None:
     assert any(link.endswith("find/") for link in nav)
 
 
-def test_practice_page_is_indexed_with_filters(repo_site: Path) -> None:
-    page = (repo_site / "practices" / "k16-shared-governance" / "index.html").read_text(encoding="utf-8")
-    assert "data-pagefind-body" in page
+def test_search_indexes_every_practice_page_and_nothing_else(repo_site: Path) -> None:
+    catalog, _ = load_catalog(Project(REPO))
+    assert catalog is not None
+    entry = json.loads((repo_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == len(catalog.practices)
+    assert (repo_site / "pagefind" / "pagefind.js").is_file()
+
+
+def test_search_documents_carry_the_page_text_filters_and_no_script(tmp_path: Path) -> None:
+    from compendium.render.site import Settings, SiteBuilder, url_of
+    from compendium.search import MarkdownSettings, SearchDocument, write_documents
+
+    catalog, _ = load_catalog(Project(REPO))
+    assert catalog is not None
+    pages = [p for p in SiteBuilder(catalog, Settings(site_name="Test")).pages() if p.indexed]
+    assert sorted(url_of(p.path) for p in pages) == sorted(f"practices/{slug}/" for slug in catalog.practices)
+    page = next(p for p in pages if p.path == "practices/k16-shared-governance.md")
+    # Even a record that bypassed validation cannot put a script into the index.
+    stashed = page.stashed.replace("## Need", "## Need\n\n<script>alert(1)</script>", 1)
+    documents = [SearchDocument(url_of(page.path), stashed, page.blocks)]
+    write_documents(documents, MarkdownSettings(["toc", "tables"], {}), tmp_path)
+    text = (tmp_path / "practices" / "k16-shared-governance" / "index.html").read_text(encoding="utf-8")
+    assert text.startswith('<!DOCTYPE html>\n<html lang="en">') and "<main data-pagefind-body>" in text
     for facet in ("region:los-angeles-k16", "region:los-angeles-county", "focus:shared-governance",
                   "partner:intermediary", "evidence:emerging"):  # fmt: skip
-        assert f'data-pagefind-filter="{facet}"' in page
-    assert (repo_site / "pagefind" / "pagefind.js").is_file()
-    home = (repo_site / "index.html").read_text(encoding="utf-8")
-    assert "data-pagefind-body" not in home
+        assert f'data-pagefind-filter="{facet}"' in text
+    assert catalog.practices["k16-shared-governance"].partners[0].name in text
+    assert "<script" not in text and "CMPBLOCK" not in text
 
 
 def test_open_data(repo_site: Path) -> None:

@@ -22,8 +22,8 @@ from compendium.catalog import Catalog, load_catalog
 from compendium.plugin.config import CompendiumConfig
 from compendium.project import Project
 from compendium.render.sanitize import clean_html
-from compendium.render.site import Settings, build_site, pdf_name
-from compendium.search import Indexing, SearchError
+from compendium.render.site import Settings, build_site, pdf_name, url_of
+from compendium.search import Indexing, MarkdownSettings, SearchDocument, SearchError
 
 log = logging.getLogger("mkdocs.plugins.compendium")
 _BLOCK = re.compile(r"<p>(CMPBLOCK[0-9A-F]+)</p>")
@@ -44,7 +44,6 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         self.catalog: Catalog | None = None
         self.generated: set[str] = set()
         self.blocks: dict[str, str] = {}
-        self.practices_left = 0
         self.indexing: Indexing | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -67,8 +66,6 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         pages, assets = build_site(catalog, self._settings(config))
         self.generated = set()
         self.blocks = {}
-        self.indexing = None
-        self.practices_left = len(catalog.practices)
         for page in pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(
@@ -79,6 +76,18 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             self._add(files, file)
         for asset in assets:
             self._add(files, File.generated(config, asset.path, content=asset.content))
+        if self.config.search:
+            # Pagefind indexes the practice pages on the other core while MkDocs renders the site.
+            documents = [
+                SearchDocument(url_of(p.path), p.stashed or p.markdown, p.blocks) for p in pages if p.indexed
+            ]
+            settings = MarkdownSettings(
+                list(config.markdown_extensions), dict(config.mdx_configs), config.theme.get("language", "en")
+            )
+            try:
+                self.indexing = Indexing(Path(config.site_dir), documents, settings)
+            except SearchError as exc:
+                raise PluginError(str(exc)) from None
         return files
 
     def _add(self, files: Files, file: File) -> None:
@@ -119,23 +128,11 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             return _BLOCK.sub(lambda m: self.blocks.get(m.group(1), m.group(0)), clean_html(html))
         return html
 
-    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        # Practice pages are built (and written) first; at the first other page, Pagefind
-        # starts indexing them on the other core while the index pages are still rendered.
-        if page.meta.get("practice"):
-            self.practices_left -= 1
-        elif self.config.search and self.indexing is None and self.practices_left == 0:
-            self._start_indexing(config)
-        return output
-
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.pdf:
             self._print_volumes(config)
-        if not self.config.search:
-            return
         if self.indexing is None:
-            self._start_indexing(config)
-        assert self.indexing is not None
+            return
         indexing, self.indexing = self.indexing, None
         try:
             log.info(indexing.finish())
@@ -160,12 +157,6 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 print_volume(self.catalog, volume, target, _log_progress, cache)
             except PrintError as exc:
                 raise PluginError(str(exc)) from None
-
-    def _start_indexing(self, config: MkDocsConfig) -> None:
-        try:
-            self.indexing = Indexing(Path(config.site_dir))
-        except SearchError as exc:
-            raise PluginError(str(exc)) from None
 
     def _settings(self, config: MkDocsConfig) -> Settings:
         pdfs = (

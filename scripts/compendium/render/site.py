@@ -75,6 +75,8 @@ class Page:
     """The repository file a reader's "suggest an update" should edit, if any."""
     in_nav: bool = True
     """False for the many item pages (a practice, a region…) that are reached from index pages only."""
+    indexed: bool = False
+    """True for practice pages, the only pages the finder's search covers."""
     stashed: str = ""
     """``markdown`` with each template-made HTML block replaced by a token paragraph (see ``blocks``)."""
     blocks: dict[str, str] = field(default_factory=dict)
@@ -228,6 +230,7 @@ class SiteBuilder:
         path: str,
         source: str | None = None,
         in_nav: bool = True,
+        indexed: bool = False,
         slots: dict[str, str] | None = None,
         **context: Any,
     ) -> Page:
@@ -266,7 +269,7 @@ class SiteBuilder:
         for name, marker in markers.items():
             stashed = stashed.replace(marker, slots[name])
             markdown = markdown.replace(marker, slots[name])
-        return Page(path, markdown, source, in_nav, stashed, blocks)
+        return Page(path, markdown, source, in_nav, indexed, stashed, blocks)
 
     def _card(self, practice: Practice, heading: str, path: str) -> Markup:
         """A practice's card for a page at ``path``; cards depend only on the page's folder, so each is made once."""
@@ -291,6 +294,7 @@ class SiteBuilder:
             practice_path(practice.slug),
             source=source,
             in_nav=False,
+            indexed=True,
             slots={"body": practice.body},
             p=practice,
             volumes=volumes,
