@@ -372,3 +372,24 @@ def test_stale_boundary_and_bad_arguments(
     )
     code, _, err = run(capsys, "--root", str(root), "stale", "--as-of", "2024-02-30")
     assert (code, err) == (2, "compendium: error: --as-of '2024-02-30' is not a date written YYYY-MM-DD\n")
+
+
+def test_loading_in_two_processes_finds_what_one_does(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compendium import parallel
+    from compendium.catalog import load_catalog
+    from compendium.project import Project
+
+    bad = MINIMAL.read_text(encoding="utf-8").replace("status: submitted", "status: submited")
+    records: dict[str, Path | str | bytes] = {f"record-{n}.md": MINIMAL for n in range(5)}
+    records["record-2.md"] = bad
+    root = make_project(records)
+    serial_catalog, serial_problems = load_catalog(Project(root))
+    monkeypatch.setattr(parallel, "MINIMUM", 2)
+    parallel_catalog, parallel_problems = load_catalog(Project(root))
+    assert serial_catalog is not None and parallel_catalog is not None
+    assert [str(p) for p in parallel_problems] == [str(p) for p in serial_problems]
+    assert len(serial_problems) > 1  # the bad record, and the titles repeated across records
+    assert parallel_catalog.practices == serial_catalog.practices
+    assert parallel_catalog.marks == serial_catalog.marks

@@ -16,6 +16,7 @@ from pathlib import Path
 from compendium.body import check_body
 from compendium.fields import SLUG, Context, Reported, suggest
 from compendium.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml
+from compendium.parallel import map_in_halves
 from compendium.problem import Problem, sort_problems
 from compendium.project import SCHEMA_FILE, VOCABULARY_FILE, Project
 from compendium.record import PRACTICE, Practice
@@ -99,14 +100,35 @@ def load_catalog(
     catalog = Catalog(project, vocabulary)
     today = today or dt.date.today()
     paths = sorted(project.practices.glob("*.md")) if project.practices.is_dir() else []
-    for path in paths + [p for p in extra if p.absolute() not in {q.absolute() for q in paths}]:
-        practice = _load_practice(project, vocabulary, path, today, problems, marks=catalog.marks)
+    paths += [p for p in extra if p.absolute() not in {q.absolute() for q in paths}]
+    for path, practice, marks, found in _load_practices(project, vocabulary, paths, today):
+        problems.extend(found)
+        if marks is not None:
+            catalog.marks[path] = marks
         if practice is not None:
             catalog.practices[practice.slug] = practice
     _check_practice_folder(project, problems)
     _check_across(catalog, problems)
     _load_volumes(catalog, problems)
     return catalog, sort_problems(problems)
+
+
+Loaded = tuple[Path, "Practice | None", "dict[KeyPath, Mark] | None", list[Problem]]
+"""A record file, the practice read from it (None if invalid), where its fields are, its problems."""
+
+
+def _load_practices(
+    project: Project, vocabulary: Vocabulary, paths: list[Path], today: dt.date
+) -> list[Loaded]:
+    """Every record of ``paths``, in order; records are independent until the cross-record checks."""
+
+    def load(path: Path) -> Loaded:
+        problems: list[Problem] = []
+        marks: dict[Path, dict[KeyPath, Mark]] = {}
+        practice = _load_practice(project, vocabulary, path, today, problems, marks=marks)
+        return path, practice, marks.get(path), problems
+
+    return map_in_halves(load, paths)
 
 
 def _load_practice(

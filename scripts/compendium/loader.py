@@ -51,7 +51,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Parser = yaml.SafeLoader
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mark:
     """A 1-based position in a file."""
 

@@ -7,7 +7,7 @@ Markdown. Pages assume directory URLs (``practices/<slug>/``), MkDocs' default.
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import posixpath
 import secrets
 from collections.abc import Iterable
@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from compendium.catalog import Catalog
 from compendium.fields import SLUG
+from compendium.parallel import map_in_halves
 from compendium.project import ISSUE_FORM_FILE
 from compendium.record import Practice
 from compendium.render.opendata import build_open_data
@@ -172,12 +173,11 @@ class SiteBuilder:
         self._nonce = secrets.token_hex(6).upper()
         self._cards: dict[tuple[str, str, str], Markup] = {}
         self._card_template = self.env.get_template("_card.html.j2")
-        self._block_ids = itertools.count()  # unique across pages: a renderer may pool every page's blocks
 
     def pages(self) -> list[Page]:
         """Every page of the site, each rendered once."""
         # Practice pages first: a build can index them while it renders the rest.
-        pages = [self._practice_page(p) for p in self.practices]
+        pages = map_in_halves(self._practice_page, self.practices)
         pages += [
             self._render("home.md.j2", "index.md", latest=self._latest_volume(), **self._home()),
             self._render("finder.md.j2", "find.md", facets=self._finder_facets()),
@@ -257,9 +257,12 @@ class SiteBuilder:
         # record text is filled into its slot only afterwards, so it is never stashed.
         parts: list[str] = []
         blocks: dict[str, str] = {}
-        for chunk in rendered.split("\n\n"):
+        # Unique across pages (a renderer may pool every page's blocks) without a shared
+        # counter, so pages can be rendered in two processes.
+        page_key = hashlib.sha1(path.encode()).hexdigest()[:12].upper()
+        for number, chunk in enumerate(rendered.split("\n\n")):
             if chunk.startswith("<"):
-                token = f"CMPBLOCK{self._nonce}{next(self._block_ids):07d}"
+                token = f"CMPBLOCK{self._nonce}{page_key}{number:04X}"
                 blocks[token] = chunk
                 parts.append(token)
             else:
