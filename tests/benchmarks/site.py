@@ -90,6 +90,7 @@ def first_search_bytes(site: Path, query: str = "regional") -> tuple[int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
+    parser.add_argument("--repeat", type=int, default=3, help="builds of each kind; the best counts")
     args = parser.parse_args()
     figures: dict[int, tuple[float, float, int, int]] = {}
     with tempfile.TemporaryDirectory() as temp:
@@ -97,9 +98,9 @@ def main() -> int:
             base = Path(temp) / str(count)
             our_config = ours(base / "ours", count)
             plain_config = plain(base / "plain", base / "ours")
-            # Alternate, best of two each, so machine noise hits both alike.
+            # Alternate, best of N each, so machine noise hits both alike.
             ours_times, plain_times = [], []
-            for _ in range(2):
+            for _ in range(args.repeat):
                 plain_times.append(build(plain_config, base / "plain-site"))
                 ours_times.append(build(our_config, base / "ours-site"))
             figures[count] = (
