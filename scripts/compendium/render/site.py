@@ -7,7 +7,6 @@ Markdown. Pages assume directory URLs (``practices/<slug>/``), MkDocs' default.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import posixpath
 import secrets
@@ -128,16 +127,10 @@ def url_of(path: str) -> str:
 def relative(from_path: str, to_path: str) -> str:
     """A relative link from page ``from_path`` to page or asset ``to_path``."""
     here = url_of(from_path)
+    target = url_of(to_path)
     start = here.rstrip("/") or "."
     if here and not here.endswith("/"):
         start = posixpath.dirname(here) or "."
-    return _relative_from(start, url_of(to_path))
-
-
-@functools.lru_cache(maxsize=65536)
-def _relative_from(start: str, target: str) -> str:
-    # posixpath.relpath is slow, and the index pages and cards ask for the same
-    # (folder, target) pairs again and again.
     link = posixpath.relpath(target or ".", start)
     if (target == "" or target.endswith("/")) and not link.endswith("/"):
         link = "./" if link == "." else link + "/"
