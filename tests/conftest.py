@@ -54,4 +54,5 @@ def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("repo-site")
     result = mkdocs_build(REPO, site)
     assert result.returncode == 0, result.stderr
+    (site.parent / f"{site.name}.log").write_text(result.stderr, encoding="utf-8")  # for test_site
     return site

@@ -137,6 +137,12 @@ def test_nav_holds_index_pages_only(repo_site: Path) -> None:
     assert any(link.endswith("find/") for link in nav)
 
 
+def test_build_log_names_no_broken_or_unrecognized_link(repo_site: Path) -> None:
+    log = (repo_site.parent / f"{repo_site.name}.log").read_text(encoding="utf-8")
+    assert "WARNING" not in log
+    assert "unrecognized relative link" not in log and "not found among documentation files" not in log
+
+
 def test_search_indexes_every_practice_page_and_nothing_else(repo_site: Path) -> None:
     catalog, _ = load_catalog(Project(REPO))
     assert catalog is not None
