@@ -52,7 +52,9 @@ function renumber(list) {
     }
   });
   const addButton = list.querySelector(":scope > [data-add]");
-  addButton.textContent = `Add ${itemsOf(list).length ? "another" : "a"} ${noun(list)}`;
+  const word = noun(list);
+  const article = itemsOf(list).length ? "another" : /^[aeiou]/.test(word) ? "an" : "a";
+  addButton.textContent = `Add ${article} ${word}`;
 }
 
 function addItem(list, focus = false) {
