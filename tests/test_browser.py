@@ -52,8 +52,12 @@ def test_finder_query_filters_url_state_and_no_other_host(browser: Any, site_url
     broad = results(page)
     assert len(broad) >= 4
 
+    # On a phone the filters start folded away, below one "Filters" line.
+    assert not page.is_visible("#cmp-f-region")
+    page.click("#cmp-filters summary")
     page.select_option("#cmp-f-region", "statewide")
     wait_for_results(page, "Region: California (statewide)")
+    assert page.inner_text("#cmp-filters summary") == "Filters (1 chosen)"
     page.select_option("#cmp-f-population", "justice-involved")
     wait_for_results(page, "Population: Justice-involved people")
     narrow = results(page)

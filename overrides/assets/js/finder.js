@@ -13,6 +13,8 @@ const list = document.getElementById("cmp-results");
 const more = document.getElementById("cmp-more");
 const clear = document.getElementById("cmp-clear");
 const selects = [...form.querySelectorAll("select[data-facet]")];
+const filterBox = document.getElementById("cmp-filters");
+const filterCount = document.getElementById("cmp-filter-count");
 
 let pagefind = null;
 let results = [];
@@ -26,6 +28,12 @@ function readUrl() {
     const wanted = params.get(select.name) || "";
     select.value = [...select.options].some((o) => o.value === wanted) ? wanted : "";
   }
+}
+
+function countFilters() {
+  const active = selects.filter((s) => s.value).length;
+  filterCount.textContent = active ? ` (${active} chosen)` : "";
+  return active;
 }
 
 function writeUrl() {
@@ -79,6 +87,7 @@ async function showMore() {
 
 async function run() {
   writeUrl();
+  countFilters();
   const mine = ++generation;
   const words = query.value.trim();
   const filters = {};
@@ -111,6 +120,9 @@ function soon() {
 
 async function start() {
   readUrl();
+  // On a phone, seven filters would push the results below the fold: fold them away
+  // unless the address already chose some.
+  if (window.matchMedia("(max-width: 44.9375em)").matches && countFilters() === 0) filterBox.open = false;
   status.textContent = "Loading search…";
   pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
   await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 0 });
