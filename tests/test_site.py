@@ -330,3 +330,17 @@ def test_updated_practice_banner_and_unchanged_rebuild_renders_no_pdf(tmp_path: 
     ).read_bytes() == (
         tmp_path / "site1" / "volumes" / "01-the-genius-of-regions" / "01-the-genius-of-regions.pdf"
     ).read_bytes()
+
+
+def test_a_project_without_practices_builds(tmp_path: Path) -> None:
+    from .sitebuild import mkdocs_build
+
+    root = tmp_path / "empty"
+    (root / "practices").mkdir(parents=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    shutil.copy(REPO / "practices" / "vocabulary.yml", root / "practices" / "vocabulary.yml")
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "Pagefind: no practice to index yet" in result.stderr
+    assert (tmp_path / "site" / "find" / "index.html").is_file()

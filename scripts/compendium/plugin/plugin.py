@@ -76,11 +76,13 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             self._add(files, file)
         for asset in assets:
             self._add(files, File.generated(config, asset.path, content=asset.content))
-        if self.config.search:
+        documents = [
+            SearchDocument(url_of(p.path), p.stashed or p.markdown, p.blocks) for p in pages if p.indexed
+        ]
+        if self.config.search and not documents:
+            log.info("Pagefind: no practice to index yet")
+        elif self.config.search:
             # Pagefind indexes the practice pages on the other core while MkDocs renders the site.
-            documents = [
-                SearchDocument(url_of(p.path), p.stashed or p.markdown, p.blocks) for p in pages if p.indexed
-            ]
             settings = MarkdownSettings(
                 list(config.markdown_extensions), dict(config.mdx_configs), config.theme.get("language", "en")
             )
