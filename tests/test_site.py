@@ -151,26 +151,26 @@ def test_search_indexes_every_practice_page_and_nothing_else(repo_site: Path) ->
     assert (repo_site / "pagefind" / "pagefind.js").is_file()
 
 
-def test_search_documents_carry_the_page_text_filters_and_no_script(tmp_path: Path) -> None:
-    from compendium.render.site import Settings, SiteBuilder, url_of
-    from compendium.search import MarkdownSettings, SearchDocument, write_documents
+def test_indexing_takes_pages_one_by_one_and_cleans_up(tmp_path: Path) -> None:
+    from compendium.search import Indexing
 
-    catalog, _ = load_catalog(Project(REPO))
-    assert catalog is not None
-    pages = [p for p in SiteBuilder(catalog, Settings(site_name="Test")).pages() if p.indexed]
-    assert sorted(url_of(p.path) for p in pages) == sorted(f"practices/{slug}/" for slug in catalog.practices)
-    page = next(p for p in pages if p.path == "practices/k16-shared-governance.md")
-    # Even a record that bypassed validation cannot put a script into the index.
-    stashed = page.stashed.replace("## Need", "## Need\n\n<script>alert(1)</script>", 1)
-    documents = [SearchDocument(url_of(page.path), stashed, page.blocks)]
-    write_documents(documents, MarkdownSettings(["toc", "tables"], {}), tmp_path)
-    text = (tmp_path / "practices" / "k16-shared-governance" / "index.html").read_text(encoding="utf-8")
-    assert text.startswith('<!DOCTYPE html>\n<html lang="en">') and "<main data-pagefind-body>" in text
-    for facet in ("region:los-angeles-k16", "region:los-angeles-county", "focus:shared-governance",
-                  "partner:intermediary", "evidence:emerging"):  # fmt: skip
-        assert f'data-pagefind-filter="{facet}"' in text
-    assert catalog.practices["k16-shared-governance"].partners[0].name in text
-    assert "<script" not in text and "CMPBLOCK" not in text
+    indexing = Indexing(tmp_path / "site")
+    content = (
+        "<h1>Regional reentry navigators</h1><p>Navigators meet people leaving prison.</p>"
+        '<span data-pagefind-filter="region:statewide"></span>'
+    )
+    indexing.add("practices/regional-reentry-navigators/", content)
+    scratch = next(Path(indexing.folder).rglob("index.html"))
+    assert (
+        scratch.relative_to(indexing.folder).as_posix() == "practices/regional-reentry-navigators/index.html"
+    )
+    assert '<html lang="en">' in scratch.read_text(encoding="utf-8")
+    indexing.start()
+    assert indexing.finish() == "Pagefind: Indexed 1 page"
+    entry = json.loads((tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == 1
+    assert list((tmp_path / "site" / "pagefind" / "filter").iterdir())
+    assert not Path(indexing.folder).exists()
 
 
 def test_open_data(repo_site: Path) -> None:

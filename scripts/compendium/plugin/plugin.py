@@ -23,7 +23,7 @@ from compendium.plugin.config import CompendiumConfig
 from compendium.project import Project
 from compendium.render.sanitize import clean_html
 from compendium.render.site import Settings, build_site, pdf_name, url_of
-from compendium.search import Indexing, MarkdownSettings, SearchDocument, SearchError
+from compendium.search import Indexing, SearchError
 
 log = logging.getLogger("mkdocs.plugins.compendium")
 _BLOCK = re.compile(r"<p>(CMPBLOCK[0-9A-F]+)</p>")
@@ -45,6 +45,8 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         self.generated: set[str] = set()
         self.blocks: dict[str, str] = {}
         self.indexing: Indexing | None = None
+        self.indexed: dict[str, str] = {}
+        """Source path -> URL of each page the search covers."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(self.config.root or Path(config.config_file_path).parent).absolute()
@@ -76,20 +78,12 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             self._add(files, file)
         for asset in assets:
             self._add(files, File.generated(config, asset.path, content=asset.content))
-        documents = [
-            SearchDocument(url_of(p.path), p.stashed or p.markdown, p.blocks) for p in pages if p.indexed
-        ]
-        if self.config.search and not documents:
+        # Practice pages go to the search index as MkDocs renders them (on_page_content).
+        self.indexed = {page.path: url_of(page.path) for page in pages if page.indexed}
+        if self.config.search and not self.indexed:
             log.info("Pagefind: no practice to index yet")
         elif self.config.search:
-            # Pagefind indexes the practice pages on the other core while MkDocs renders the site.
-            settings = MarkdownSettings(
-                list(config.markdown_extensions), dict(config.mdx_configs), config.theme.get("language", "en")
-            )
-            try:
-                self.indexing = Indexing(Path(config.site_dir), documents, settings)
-            except SearchError as exc:
-                raise PluginError(str(exc)) from None
+            self.indexing = Indexing(Path(config.site_dir), config.theme.get("language", "en"))
         return files
 
     def _add(self, files: Files, file: File) -> None:
@@ -102,6 +96,14 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         self.generated.add(file.src_uri)
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        # Every page's content is rendered by now: Pagefind indexes the practice pages on the
+        # other core while MkDocs puts the pages into the theme and writes them.
+        if self.indexing is not None:
+            if self.indexing.count == len(self.indexed):
+                self._start_indexing()
+            else:  # a dirty rebuild rendered only some pages: keep the previous index
+                self.indexing.cancel()
+                self.indexing = None
         # Let overrides include Material's own partials as "material/…" (to wrap, not copy, them),
         # and give them a per-build cache for what is the same on every practice page.
         theme_dirs = [Path(d) for d in config.theme.dirs]
@@ -127,7 +129,10 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         if page.file.src_uri in self.generated:
             # Sanitize what Markdown made (a record's text among it), then put back the
             # template's own HTML blocks, which hold only escaped values.
-            return _BLOCK.sub(lambda m: self.blocks.get(m.group(1), m.group(0)), clean_html(html))
+            html = _BLOCK.sub(lambda m: self.blocks.get(m.group(1), m.group(0)), clean_html(html))
+            url = self.indexed.get(page.file.src_uri)
+            if url is not None and self.indexing is not None:
+                self.indexing.add(url, html)
         return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -159,6 +164,14 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 print_volume(self.catalog, volume, target, _log_progress, cache)
             except PrintError as exc:
                 raise PluginError(str(exc)) from None
+
+    def _start_indexing(self) -> None:
+        assert self.indexing is not None
+        try:
+            self.indexing.start()
+        except SearchError as exc:
+            self.indexing = None
+            raise PluginError(str(exc)) from None
 
     def _settings(self, config: MkDocsConfig) -> Settings:
         pdfs = (
