@@ -79,6 +79,9 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         for asset in assets:
             self._add(files, File.generated(config, asset.path, content=asset.content))
         # Practice pages go to the search index as MkDocs renders them (on_page_content).
+        if self.indexing is not None:  # left by a build that stopped early
+            self.indexing.cancel()
+            self.indexing = None
         self.indexed = {page.path: url_of(page.path) for page in pages if page.indexed}
         if self.config.search and not self.indexed:
             log.info("Pagefind: no practice to index yet")
