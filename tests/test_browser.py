@@ -110,13 +110,16 @@ def fill_submit_form(page: Any) -> None:
     )
     page.check("#f-regions-inland-empire-k16")
     page.check("#f-regions-riverside-county")
-    page.fill("#f-partners-1-name", "Example Workforce Board")
-    page.select_option("#f-partners-1-type", "workforce-board")
-    page.select_option("#f-partners-1-role", "lead")
-    page.click("#f-partners [data-add]")
-    page.fill("#f-partners-2-name", "Example Community College")
-    page.select_option("#f-partners-2-type", "community-college")
-    page.select_option("#f-partners-2-role", "partner")
+    partners = [
+        ("Example Workforce Board", "workforce-board", "lead"),
+        ("Example Community College", "community-college", "partner"),
+    ]
+    for number, (name, kind, role) in enumerate(partners, start=1):
+        if number > 1:
+            page.click("#f-partners [data-add]")
+        page.fill(f"#f-partners-{number}-name", name)
+        page.select_option(f"#f-partners-{number}-type", kind)
+        page.select_option(f"#f-partners-{number}-role", role)
     page.check("#f-focus-career-pathways")
     page.check("#f-populations-adult-learners")
     page.click("#f-funding [data-add]")

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from compendium.scaffold import SECTION_PROMPTS
+from compendium.scaffold import section_prompt, slugify
 
 LABEL = "practice proposal"
 """The label every proposal gets, so editors can list them."""
@@ -48,10 +48,10 @@ def issue_form(schema: dict[str, Any]) -> dict[str, Any]:
         body.append(
             {
                 "type": "textarea",
-                "id": "section-" + _slug(section),
+                "id": "section-" + slugify(section),
                 "attributes": {
                     "label": section,
-                    "description": SECTION_PROMPTS.get(section, "Describe this part of the practice."),
+                    "description": section_prompt(section),
                 },
                 "validations": {"required": True},
             }
@@ -91,7 +91,7 @@ def _elements(
     """The form elements asking for one property: one element, or one per field of a group."""
     title = prop["title"]
     label = f"{within}: {title.lower()}" if within and not title.startswith(within) else title
-    ident = f"{_slug(within)}-{name}" if within else name
+    ident = f"{slugify(within)}-{name}" if within else name
     kind = prop.get("type")
     if kind == "object":
         inner = set(prop["required"])
@@ -150,7 +150,3 @@ def _list_help(prop: dict[str, Any], labels: dict[str, dict[str, str]]) -> str:
             text += " (one of: " + ", ".join(labels[sub["x-vocabulary"]].values()) + ")"
         fields.append(text)
     return f"{prop['description']} One {item['title'].lower()} per line: " + "; ".join(fields) + "."
-
-
-def _slug(text: str) -> str:
-    return "-".join(text.lower().split())

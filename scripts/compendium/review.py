@@ -38,6 +38,7 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 
 def whole_months(start: dt.date, end: dt.date) -> int:
+    """How many whole calendar months lie between ``start`` and ``end``."""
     months = (end.year - start.year) * 12 + end.month - start.month
     return months - (end.day < start.day)
 

@@ -38,6 +38,11 @@ class NewPractice:
     sectors: list[str] = field(default_factory=list)
 
 
+def section_prompt(title: str) -> str:
+    """What to write under a section: shown by ``compendium new``, the Submit form and the issue form."""
+    return SECTION_PROMPTS.get(title, "Describe this part of the practice.")
+
+
 def slugify(title: str) -> str:
     """A file name from a title: lowercase words joined by hyphens, at most 60 characters."""
     words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
@@ -65,10 +70,7 @@ def render_record(new: NewPractice, vocabulary: Vocabulary, today: dt.date) -> s
             "contact": {"organisation": new.contact},
         }
     )
-    body = "\n\n".join(
-        f"## {title}\n\n{SECTION_PROMPTS.get(title, 'Describe this part of the practice.')}"
-        for title in vocabulary.sections
-    )
+    body = "\n\n".join(f"## {title}\n\n{section_prompt(title)}" for title in vocabulary.sections)
     post = frontmatter.Post(body, handler=StrictYAMLHandler(), **metadata)
     return frontmatter.dumps(post, sort_keys=False, width=88) + "\n"
 

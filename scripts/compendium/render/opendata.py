@@ -15,7 +15,7 @@ from jinja2 import Environment
 
 from compendium.catalog import Catalog
 from compendium.record import Practice
-from compendium.schema import dumps, practice_schema
+from compendium.schema import dumps
 
 if TYPE_CHECKING:
     from compendium.render.site import Asset, Settings
@@ -94,7 +94,11 @@ def _csv(rows: list[dict[str, Any]]) -> bytes:
 
 
 def build_open_data(
-    catalog: Catalog, settings: Settings, env: Environment, url_of: Callable[[str], str]
+    catalog: Catalog,
+    settings: Settings,
+    env: Environment,
+    url_of: Callable[[str], str],
+    schema: dict[str, Any],
 ) -> list[Asset]:
     """``data/practices.json``, ``data/practices.csv``, ``data/practice.schema.json`` and ``feed.xml``."""
     from compendium.render.site import Asset, practice_path
@@ -120,6 +124,6 @@ def build_open_data(
     return [
         Asset("data/practices.json", (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()),
         Asset("data/practices.csv", _csv(rows)),
-        Asset("data/practice.schema.json", dumps(practice_schema(catalog.vocabulary)).encode()),
+        Asset("data/practice.schema.json", dumps(schema).encode()),
         Asset("feed.xml", feed.encode()),
     ]

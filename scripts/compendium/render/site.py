@@ -23,7 +23,7 @@ from compendium.parallel import map_in_halves
 from compendium.project import ISSUE_FORM_FILE
 from compendium.record import Practice
 from compendium.render.opendata import build_open_data
-from compendium.scaffold import SECTION_PROMPTS
+from compendium.scaffold import section_prompt
 from compendium.schema import practice_schema
 from compendium.volume import Volume
 
@@ -173,10 +173,12 @@ class SiteBuilder:
         self._nonce = secrets.token_hex(6).upper()
         self._cards: dict[tuple[str, str, str], Markup] = {}
         self._card_template = self.env.get_template("_card.html.j2")
+        self.schema = practice_schema(self.vocabulary)
+        """The record's JSON Schema: published with the open data and the form is built from it."""
 
     def pages(self) -> list[Page]:
         """Every page of the site, each rendered once."""
-        # Practice pages first: a build can index them while it renders the rest.
+        # Practice pages first, on both cores when there are many.
         pages = map_in_halves(self._practice_page, self.practices)
         pages += [
             self._render("home.md.j2", "index.md", latest=self._latest_volume(), **self._home()),
@@ -220,7 +222,7 @@ class SiteBuilder:
         return pages
 
     def assets(self) -> list[Asset]:
-        return build_open_data(self.catalog, self.settings, self.env, url_of)
+        return build_open_data(self.catalog, self.settings, self.env, url_of, self.schema)
 
     # -- helpers used by templates -------------------------------------------------
 
@@ -314,14 +316,14 @@ class SiteBuilder:
 
     def _submit_page(self) -> Page:
         """The "Submit a practice" form, built from the record's JSON Schema and the vocabularies."""
-        schema = practice_schema(self.vocabulary)
+        schema = self.schema
         return self._render(
             "submit.md.j2",
             "submit.md",
             schema=schema,
             labels=schema["x-labels"],
             sections=schema["x-body-sections"],
-            prompts=SECTION_PROMPTS,
+            prompts={section: section_prompt(section) for section in schema["x-body-sections"]},
             slug_pattern=SLUG.pattern,
             practices=self.practices,
             folder=self.catalog.project.display(self.catalog.project.practices) + "/",
