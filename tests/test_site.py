@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import markdown
@@ -17,8 +19,9 @@ import pytest
 
 from compendium.catalog import load_catalog
 from compendium.project import Project
-from compendium.render.sanitize import clean_html
-from compendium.render.site import Settings, SiteBuilder, relative, url_of
+from compendium.render.converter import Converter, finish_html
+from compendium.render.site import Settings, SiteBuilder
+from compendium.render.urls import relative, url_of
 
 from .conftest import RECORDS, REPO
 from .sitebuild import fixture_project, mkdocs_build
@@ -152,6 +155,8 @@ def test_search_indexes_every_practice_page_and_nothing_else(repo_site: Path) ->
 
 
 def test_indexing_takes_pages_one_by_one_and_cleans_up(tmp_path: Path) -> None:
+    import gzip
+
     from compendium.search import Indexing
 
     indexing = Indexing(tmp_path / "site")
@@ -160,17 +165,38 @@ def test_indexing_takes_pages_one_by_one_and_cleans_up(tmp_path: Path) -> None:
         '<span data-pagefind-filter="region:statewide"></span>'
     )
     indexing.add("practices/regional-reentry-navigators/", content)
-    scratch = next(Path(indexing.folder).rglob("index.html"))
-    assert (
-        scratch.relative_to(indexing.folder).as_posix() == "practices/regional-reentry-navigators/index.html"
-    )
-    assert '<html lang="en">' in scratch.read_text(encoding="utf-8")
     indexing.start()
     assert indexing.finish() == "Pagefind: Indexed 1 page"
-    entry = json.loads((tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    bundle = tmp_path / "site" / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["en"]["page_count"] == 1
-    assert list((tmp_path / "site" / "pagefind" / "filter").iterdir())
+    fragment = gzip.decompress(next((bundle / "fragment").iterdir()).read_bytes()).decode()
+    assert '"url":"/practices/regional-reentry-navigators/"' in fragment and "leaving prison" in fragment
+    assert list((bundle / "filter").iterdir())
     assert not Path(indexing.folder).exists()
+
+
+def test_indexing_reports_a_page_it_cannot_write_and_cleans_up(tmp_path: Path) -> None:
+    from compendium.search import Indexing, SearchError
+
+    indexing = Indexing(tmp_path / "site")
+    indexing.add("practices/a/", "<p>A</p>")
+    with pytest.raises(
+        SearchError, match=r"^Pagefind's copy of practices/a/index\.html/ could not be written: "
+    ):
+        indexing.add("practices/a/index.html/", "<p>A page where a file already is</p>")
+    assert not Path(indexing.folder).exists() and not (tmp_path / "site" / "pagefind").exists()
+
+
+def test_pages_wait_for_pagefind_in_memory_only_where_there_is_room() -> None:
+    from compendium.search import PAGE_ROOM, scratch_root
+
+    if not os.access("/dev/shm", os.W_OK):
+        assert scratch_root(1) is None
+        return
+    room = shutil.disk_usage("/dev/shm").free
+    assert scratch_root(1) == "/dev/shm"
+    assert scratch_root(room // PAGE_ROOM + 1) is None  # e.g. a container's 64 MB /dev/shm
 
 
 def test_open_data(repo_site: Path) -> None:
@@ -254,12 +280,79 @@ def test_sanitizer_is_a_second_wall(tmp_path: Path) -> None:
         '<iframe src="https://example.org"></iframe>\n\n<div onclick="steal()">hi</div>\n'
     )
     catalog.practices[practice.slug] = dataclasses.replace(practice, body=evil)
-    builder = SiteBuilder(catalog, Settings(site_name="Test"))
+    builder = SiteBuilder(catalog, Settings(site_name="Test"), Converter(["tables", "toc"], {}))
     page = next(p for p in builder.pages() if p.path == f"practices/{practice.slug}.md")
-    html = clean_html(markdown.markdown(page.markdown.split("---", 2)[2], extensions=["tables"]))
-    for danger in ("<script", "onerror", "javascript:", "<iframe", "onclick"):
-        assert danger not in html
-    assert "data-pagefind-filter" in html and 'class="cmp-glance"' in html
+    # Both ways a practice page reaches a reader: converted ahead, or by MkDocs and then finished.
+    assert page.html is not None
+    by_mkdocs = finish_html(markdown.markdown(page.html.source, extensions=["tables"]), page.blocks)
+    for html in (page.html.content, by_mkdocs):
+        for danger in ("<script", "onerror", "javascript:", "<iframe", "onclick"):
+            assert danger not in html
+        assert "data-pagefind-filter" in html and 'class="cmp-glance"' in html
+        assert "CMPBLOCK" not in html
+
+
+def test_pages_converted_ahead_match_what_mkdocs_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each practice page's HTML made with the page (on both cores) is exactly MkDocs' own."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.structure.pages import Page
+
+    from compendium.plugin.structure import ConvertedPage
+
+    linking = (
+        (RECORDS / "good" / "minimal.md")
+        .read_text(encoding="utf-8")
+        .replace("Golden minimal record", "Linking record")
+        .replace(
+            "## Need\nN.",
+            "## Need\nSee [its results](complete.md#results), [it](complete.md?x=1), [here](#need).",
+        )
+    )
+    root = fixture_project(tmp_path / "project", {"linking.md": linking})
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins["compendium"].config.search = False
+    compared: dict[str, ConvertedPage] = {}
+    ahead = ConvertedPage.render
+
+    def render_both(page: ConvertedPage, config: Any, files: Any) -> None:
+        ahead(page, config, files)
+        assert page.converted_ahead, page.file.src_uri
+        made = (page.content, str(page.toc), page.present_anchor_ids, page.links_to_anchors)
+        Page.render(page, config, files)  # MkDocs' own conversion of the same Markdown
+        blocks = config.plugins["compendium"].blocks
+        assert made[0] == finish_html(page.content or "", blocks)
+        assert made[1] == str(page.toc)
+        assert made[2] is not None and page.present_anchor_ids is not None
+        assert page.present_anchor_ids <= made[2]  # ahead also knows the ids inside the template's blocks
+        assert made[3] == page.links_to_anchors
+        page.content, page.present_anchor_ids, page.links_to_anchors = made[0], made[2], made[3]
+        compared[page.file.src_uri] = page
+
+    monkeypatch.setattr(ConvertedPage, "render", render_both)
+    build(config)
+    assert sorted(compared) == ["practices/complete.md", "practices/linking.md", "practices/minimal.md"]
+    linking_html = compared["practices/linking.md"].content or ""
+    assert 'href="../complete/#results"' in linking_html and 'href="../complete/?x=1"' in linking_html
+    assert compared["practices/linking.md"].toc.items[0].title == "Linking record"
+
+
+def test_a_plugin_changing_a_practice_page_gets_it_converted_by_mkdocs(tmp_path: Path) -> None:
+    root = fixture_project(tmp_path / "project")
+    (root / "hook.py").write_text(
+        "def on_page_markdown(markdown, page, **kwargs):\n"
+        "    return markdown + '\\n\\nAdded by a hook <script>alert(1)</script>.\\n'\n",
+        encoding="utf-8",
+    )
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("hooks:\n  - hook.py\n")
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "practices" / "complete" / "index.html").read_text(encoding="utf-8")
+    assert "Added by a hook" in page and "<script>alert" not in page
+    assert 'class="cmp-glance"' in page and "CMPBLOCK" not in page
 
 
 def test_relative_links_between_pages() -> None:

@@ -8,7 +8,6 @@ can be written to a folder by ``compendium materialize``.
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
@@ -20,13 +19,14 @@ from mkdocs.structure.pages import Page
 
 from compendium.catalog import Catalog, load_catalog
 from compendium.plugin.config import CompendiumConfig
+from compendium.plugin.structure import ConvertedPage
 from compendium.project import Project
-from compendium.render.sanitize import clean_html
-from compendium.render.site import Settings, build_site, pdf_name, url_of
+from compendium.render.converter import Converter, finish_html
+from compendium.render.site import Settings, build_site, pdf_name
+from compendium.render.urls import url_of
 from compendium.search import Indexing, SearchError
 
 log = logging.getLogger("mkdocs.plugins.compendium")
-_BLOCK = re.compile(r"<p>(CMPBLOCK[0-9A-F]+)</p>")
 
 
 def _log_progress(message: str) -> None:
@@ -65,7 +65,10 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 log.error(str(problem))
             raise PluginError(f"{len(problems)} problem(s) in the records; fix them and build again")
         self.catalog = catalog
-        pages, assets = build_site(catalog, self._settings(config))
+        # Practice pages come with their HTML, made on both cores with the site's own
+        # Markdown settings; MkDocs then only puts them into the theme.
+        converter = Converter(config.markdown_extensions, config.mdx_configs)
+        pages, assets = build_site(catalog, self._settings(config), converter)
         self.generated = set()
         self.blocks = {}
         for page in pages:
@@ -76,6 +79,8 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             self.blocks.update(page.blocks)
             file.edit_uri = page.source  # "edit this page" opens the record, not a generated file
             self._add(files, file)
+            if page.html is not None:
+                ConvertedPage(file, config, page.html)  # becomes file.page
         for asset in assets:
             self._add(files, File.generated(config, asset.path, content=asset.content))
         # Practice pages go to the search index as MkDocs renders them (on_page_content).
@@ -86,7 +91,9 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         if self.config.search and not self.indexed:
             log.info("Pagefind: no practice to index yet")
         elif self.config.search:
-            self.indexing = Indexing(Path(config.site_dir), config.theme.get("language", "en"))
+            self.indexing = Indexing(
+                Path(config.site_dir), config.theme.get("language", "en"), pages=len(self.indexed)
+            )
         return files
 
     def _add(self, files: Files, file: File) -> None:
@@ -130,12 +137,15 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Second wall after validation: nothing from a record reaches a reader as script.
         if page.file.src_uri in self.generated:
-            # Sanitize what Markdown made (a record's text among it), then put back the
-            # template's own HTML blocks, which hold only escaped values.
-            html = _BLOCK.sub(lambda m: self.blocks.get(m.group(1), m.group(0)), clean_html(html))
+            if not (isinstance(page, ConvertedPage) and page.converted_ahead):
+                html = finish_html(html, self.blocks)  # as the converter finishes its pages
             url = self.indexed.get(page.file.src_uri)
             if url is not None and self.indexing is not None:
-                self.indexing.add(url, html)
+                try:
+                    self.indexing.add(url, html)
+                except SearchError as exc:
+                    self.indexing = None
+                    raise PluginError(str(exc)) from None
         return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

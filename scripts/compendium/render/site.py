@@ -7,6 +7,7 @@ Markdown. Pages assume directory URLs (``practices/<slug>/``), MkDocs' default.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import posixpath
 import secrets
@@ -22,7 +23,9 @@ from compendium.fields import SLUG
 from compendium.parallel import map_in_halves
 from compendium.project import ISSUE_FORM_FILE
 from compendium.record import Practice
+from compendium.render.converter import Converter, Html
 from compendium.render.opendata import build_open_data
+from compendium.render.urls import relative, url_of
 from compendium.scaffold import section_prompt
 from compendium.schema import practice_schema
 from compendium.volume import Volume
@@ -88,6 +91,8 @@ class Page:
     no Markdown, so a renderer may convert ``stashed`` and put each block back
     where ``<p>token</p>`` appears. Text from records is never stashed.
     """
+    html: Html | None = None
+    """The page's final HTML when a :class:`Converter` made it with the page (practice pages)."""
 
 
 @dataclass(frozen=True)
@@ -112,31 +117,6 @@ INDEX_FACETS = (
 """(folder, vocabulary, heading, singular) for each "ways in" index."""
 
 
-def url_of(path: str) -> str:
-    """The site URL (relative to the root) of a page or asset path."""
-    if not path.endswith(".md"):
-        return path
-    stem = path[: -len(".md")]
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
-
-
-def relative(from_path: str, to_path: str) -> str:
-    """A relative link from page ``from_path`` to page or asset ``to_path``."""
-    here = url_of(from_path)
-    target = url_of(to_path)
-    start = here.rstrip("/") or "."
-    if here and not here.endswith("/"):
-        start = posixpath.dirname(here) or "."
-    link = posixpath.relpath(target or ".", start)
-    if (target == "" or target.endswith("/")) and not link.endswith("/"):
-        link = "./" if link == "." else link + "/"
-    return link
-
-
 def practice_path(slug: str) -> str:
     return f"practices/{slug}.md"
 
@@ -153,9 +133,11 @@ def pdf_name(volume: Volume) -> str:
 class SiteBuilder:
     """Renders every page of the site from one catalog."""
 
-    def __init__(self, catalog: Catalog, settings: Settings) -> None:
+    def __init__(self, catalog: Catalog, settings: Settings, converter: Converter | None = None) -> None:
         self.catalog = catalog
         self.settings = settings
+        self.converter = converter
+        """Makes each practice page's HTML as the page is made (so on both cores); None: Markdown only."""
         self.vocabulary = catalog.vocabulary
         self.env = Environment(
             loader=PackageLoader("compendium", "templates/site"),
@@ -294,7 +276,7 @@ class SiteBuilder:
     def _practice_page(self, practice: Practice) -> Page:
         source = self.catalog.project.display(practice.path)
         volumes = self.catalog.volumes_of(practice.slug)
-        return self._render(
+        page = self._render(
             "practice.md.j2",
             practice_path(practice.slug),
             source=source,
@@ -313,6 +295,9 @@ class SiteBuilder:
             if self.settings.site_url
             else "",
         )
+        if self.converter is None:
+            return page
+        return dataclasses.replace(page, html=self.converter.convert(page.path, page.stashed, page.blocks))
 
     def _submit_page(self) -> Page:
         """The "Submit a practice" form, built from the record's JSON Schema and the vocabularies."""
@@ -410,7 +395,9 @@ class SiteBuilder:
         return {"regions": regions, "focus": focus, "counts": counts, "empty": empty}
 
 
-def build_site(catalog: Catalog, settings: Settings) -> tuple[list[Page], list[Asset]]:
-    """All pages and generated files of the site."""
-    builder = SiteBuilder(catalog, settings)
+def build_site(
+    catalog: Catalog, settings: Settings, converter: Converter | None = None
+) -> tuple[list[Page], list[Asset]]:
+    """All pages and generated files of the site; with ``converter``, practice pages come with their HTML."""
+    builder = SiteBuilder(catalog, settings, converter)
     return builder.pages(), builder.assets()
