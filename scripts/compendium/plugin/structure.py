@@ -7,7 +7,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from compendium.render.converter import Html
+from compendium.render.converter import Html, split_front_matter
 
 
 class ConvertedPage(Page):
@@ -24,7 +24,7 @@ class ConvertedPage(Page):
         """True once :meth:`render` used the HTML made ahead (already sanitized, blocks in place)."""
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        if self.markdown != self.html.source:
+        if self.markdown != split_front_matter(self.file.content_string):
             self.converted_ahead = False
             super().render(config, files)
             return

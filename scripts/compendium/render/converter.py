@@ -9,8 +9,8 @@ extensions and settings, one instance reused with ``reset()``, then the
 sanitizer and the template's blocks put back, as for any generated page.
 
 The site generator uses the result only while the page's Markdown is still
-exactly what was converted (:attr:`Html.source`), and converts it itself
-otherwise.
+exactly what was converted (the generated document without its front matter,
+:func:`split_front_matter`), and converts it itself otherwise.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ _ID = re.compile(r"""\sid="([^"]+)\"""")
 class Html:
     """A page's final HTML, with what a site generator needs to know of it."""
 
-    source: str
-    """The Markdown it was made from (the page without its front matter)."""
     content: str
     """The page's HTML: sanitized, with the template's blocks in place."""
     toc: list[dict[str, Any]]
@@ -50,15 +48,10 @@ class Html:
     """(page path, anchor, link as written) for each link to an anchor, on this page or another."""
 
 
-def restore_blocks(html: str, blocks: Mapping[str, str]) -> str:
-    """Put each template-made HTML block back where Markdown left its token paragraph."""
-    return _BLOCK.sub(lambda m: blocks.get(m.group(1), m.group(0)), html)
-
-
 def finish_html(html: str, blocks: Mapping[str, str]) -> str:
-    """Converted Markdown as a reader gets it: sanitized (a record's text is among it), then the
-    template's own blocks (escaped values only) put back."""
-    return restore_blocks(clean_html(html), blocks)
+    """Converted Markdown as a reader gets it: sanitized (a record's text is among it), then each
+    template-made block (escaped values only) put back where Markdown left its token paragraph."""
+    return _BLOCK.sub(lambda m: blocks.get(m.group(1), m.group(0)), clean_html(html))
 
 
 def split_front_matter(document: str) -> str:
@@ -118,4 +111,4 @@ class Converter:
         self._links.anchor_links = []
         content = finish_html(self._md.convert(source), blocks)
         toc: list[dict[str, Any]] = getattr(self._md, "toc_tokens", [])
-        return Html(source, content, toc, frozenset(_ID.findall(content)), self._links.anchor_links)
+        return Html(content, toc, frozenset(_ID.findall(content)), self._links.anchor_links)
