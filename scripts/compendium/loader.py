@@ -45,10 +45,12 @@ _TRUES = frozenset({"true", "True", "TRUE"})
 _FALSES = frozenset({"false", "False", "FALSE"})
 _DELIMITER = re.compile(r"-{3}[ \t]*")
 
-try:  # libyaml's C parser; the pure-Python one gives the same events, only slower.
-    _Parser: type[Any] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Parser = yaml.SafeLoader
+# libyaml's C parser reads valid files; PyYAML's pure-Python parser gives the same events, only
+# slower. Every message about a file that is not valid comes from the pure-Python parser, which is the
+# same in every PyYAML release and has no limits of its own: libyaml's vary between releases (6.0.4
+# stops 1,000 nested brackets with its own words, before our nesting limit could answer).
+_FAST: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_EXACT: type[Any] = yaml.SafeLoader
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +233,7 @@ def _resolve(event: yaml.ScalarEvent) -> Any:
 
 
 def _compose(text: str, line_offset: int) -> tuple[Any, dict[KeyPath, Mark]]:
-    """Build plain values from libyaml events; ``line_offset`` is the file line of ``text``'s line 1."""
+    """Build plain values from YAML events; ``line_offset`` is the file line of ``text``'s line 1."""
     for number, source in enumerate(text.splitlines(), start=line_offset):
         indent = len(source) - len(source.lstrip(" \t"))
         if "\t" in source[:indent]:
@@ -240,6 +242,31 @@ def _compose(text: str, line_offset: int) -> tuple[Any, dict[KeyPath, Mark]]:
                 number,
                 source.index("\t") + 1,
             )
+
+    if _FAST is not _EXACT:
+        try:
+            return _build(text, line_offset, _FAST)
+        except yaml.YAMLError:
+            pass  # read it again with the exact parser, whose checks and words are the same everywhere
+    try:
+        return _build(text, line_offset, _EXACT)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + line_offset if mark else line_offset
+        column = mark.column + 1 if mark else None
+        # The parser names the end of the text as a token; readers know it as the end of the fields.
+        problem = (exc.problem or "invalid YAML").replace("'<stream end>'", "the end of the fields")
+        context = ""
+        if exc.context and exc.context_mark:
+            context = f" ({exc.context} that starts on line {exc.context_mark.line + line_offset})"
+        raise _Located(f"this is not valid YAML: {problem}{context}", line, column) from None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        raise _Located(f"this is not valid YAML: {exc}", line_offset) from None
+
+
+def _build(text: str, line_offset: int, loader: type[Any]) -> tuple[Any, dict[KeyPath, Mark]]:
+    """Walk ``loader``'s events into plain values and marks; :class:`_Located` when one of our own
+    checks fails, ``yaml.YAMLError`` when the parser finds the text is not YAML."""
 
     def at(event: Any) -> tuple[int, int]:
         return event.start_mark.line + line_offset, event.start_mark.column + 1
@@ -277,69 +304,56 @@ def _compose(text: str, line_offset: int) -> tuple[Any, dict[KeyPath, Mark]]:
             container[frame[2]] = value
             frame[2] = None
 
-    try:
-        for event in yaml.parse(text, Loader=_Parser):
-            if isinstance(event, yaml.AliasEvent):
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _Located(
+                f"YAML aliases (*{event.anchor}) are not allowed in records; write the value out",
+                *at(event),
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Located(
+                f"YAML anchors (&{anchor}) are not allowed in records; write the value out",
+                *at(event),
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            raise _Located(
+                f"YAML tags ({tag.replace('tag:yaml.org,2002:', '!!')}) are not allowed; write a plain value",
+                *at(event),
+            )
+        if isinstance(event, yaml.ScalarEvent):
+            add(_resolve(event), event)
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            if len(stack) >= MAX_DEPTH:
                 raise _Located(
-                    f"YAML aliases (*{event.anchor}) are not allowed in records; write the value out",
+                    f"nested more than {MAX_DEPTH} levels deep; records need at most 3",
                     *at(event),
                 )
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise _Located(
-                    f"YAML anchors (&{anchor}) are not allowed in records; write the value out",
-                    *at(event),
-                )
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag != "!":
-                raise _Located(
-                    f"YAML tags ({tag.replace('tag:yaml.org,2002:', '!!')}) are not allowed; "
-                    "write a plain value",
-                    *at(event),
-                )
-            if isinstance(event, yaml.ScalarEvent):
-                add(_resolve(event), event)
-            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-                if len(stack) >= MAX_DEPTH:
-                    raise _Located(
-                        f"nested more than {MAX_DEPTH} levels deep; records need at most 3",
-                        *at(event),
-                    )
-                container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
-                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                    raise _Located("a key must be a plain name such as 'title'", *at(event))
-                parent = stack[-1] if stack else None
-                if parent is None:
-                    path: KeyPath = ()
-                elif isinstance(parent[0], list):
-                    path = (*parent[1], len(parent[0]))
-                else:
-                    path = (*parent[1], parent[2])
-                stack.append([container, path, None, at(event)])
-            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-                frame = stack.pop()
-                if stack and isinstance(stack[-1][0], list):
-                    marks[(*stack[-1][1], len(stack[-1][0]))] = Mark(*frame[3])
-                    stack[-1][0].append(frame[0])
-                elif stack:
-                    stack[-1][0][stack[-1][2]] = frame[0]
-                    stack[-1][2] = None
-                else:
-                    root = frame[0]
-                    marks[()] = Mark(*frame[3])
-            elif isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _Located("only one block of fields is allowed", *at(event))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + line_offset if mark else line_offset
-        column = mark.column + 1 if mark else None
-        problem = exc.problem or "invalid YAML"
-        context = ""
-        if exc.context and exc.context_mark:
-            context = f" ({exc.context} that starts on line {exc.context_mark.line + line_offset})"
-        raise _Located(f"this is not valid YAML: {problem}{context}", line, column) from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        raise _Located(f"this is not valid YAML: {exc}", line_offset) from None
+            container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                raise _Located("a key must be a plain name such as 'title'", *at(event))
+            parent = stack[-1] if stack else None
+            if parent is None:
+                path: KeyPath = ()
+            elif isinstance(parent[0], list):
+                path = (*parent[1], len(parent[0]))
+            else:
+                path = (*parent[1], parent[2])
+            stack.append([container, path, None, at(event)])
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            frame = stack.pop()
+            if stack and isinstance(stack[-1][0], list):
+                marks[(*stack[-1][1], len(stack[-1][0]))] = Mark(*frame[3])
+                stack[-1][0].append(frame[0])
+            elif stack:
+                stack[-1][0][stack[-1][2]] = frame[0]
+                stack[-1][2] = None
+            else:
+                root = frame[0]
+                marks[()] = Mark(*frame[3])
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Located("only one block of fields is allowed", *at(event))
     return root, marks
