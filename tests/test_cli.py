@@ -38,7 +38,7 @@ def test_committed_schema_is_current(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_schema_accepts_every_sample_record() -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    from compendium.loader import load_record
+    from compendium.records.loader import load_record
 
     schema = json.loads((REPO / "practices" / "practice.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -379,7 +379,7 @@ def test_loading_in_two_processes_finds_what_one_does(
 ) -> None:
     from compendium import parallel
     from compendium.catalog import load_catalog
-    from compendium.project import Project
+    from compendium.records.project import Project
 
     bad = MINIMAL.read_text(encoding="utf-8").replace("status: submitted", "status: submited")
     records: dict[str, Path | str | bytes] = {f"record-{n}.md": MINIMAL for n in range(5)}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from compendium.loader import MAX_DEPTH, LoadError, load_record, load_yaml
+from compendium.records.loader import MAX_DEPTH, LoadError, load_record, load_yaml
 
 
 def load(tmp_path: Path, text: str | bytes) -> dict[str, object]:
@@ -134,7 +134,7 @@ HAZARDS = [
 def test_messages_are_the_same_with_or_without_libyaml(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
 ) -> None:
-    from compendium import loader
+    from compendium.records import loader
 
     with_libyaml = error(tmp_path, text)
     monkeypatch.setattr(loader, "_FAST", loader._EXACT)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from compendium.catalog import load_catalog
 from compendium.printing.edition import PrintError, print_volume
 from compendium.printing.fetcher import AssetFetcher, FetchRefused
-from compendium.project import Project
+from compendium.records.project import Project
 
 from .conftest import REPO
 
@@ -153,7 +153,7 @@ def test_a_template_reaching_outside_is_an_error_not_an_embed(catalog, tmp_path:
     import dataclasses
     import shutil
 
-    from compendium.project import Project as P
+    from compendium.records.project import Project as P
 
     root = tmp_path / "project"
     shutil.copytree(REPO / "overrides" / "print", root / "overrides" / "print")

@@ -18,10 +18,10 @@ import markdown
 import pytest
 
 from compendium.catalog import load_catalog
-from compendium.project import Project
-from compendium.render.converter import Converter, finish_html, split_front_matter
-from compendium.render.site import Settings, SiteBuilder
-from compendium.render.urls import relative, url_of
+from compendium.records.project import Project
+from compendium.site.converter import Converter, finish_html, split_front_matter
+from compendium.site.pages import Settings, SiteBuilder
+from compendium.site.urls import relative, url_of
 
 from .conftest import RECORDS, REPO
 from .sitebuild import fixture_project, mkdocs_build
@@ -157,7 +157,7 @@ def test_search_indexes_every_practice_page_and_nothing_else(repo_site: Path) ->
 def test_indexing_takes_pages_one_by_one_and_cleans_up(tmp_path: Path) -> None:
     import gzip
 
-    from compendium.search import Indexing
+    from compendium.site.search import Indexing
 
     indexing = Indexing(tmp_path / "site")
     content = (
@@ -177,7 +177,7 @@ def test_indexing_takes_pages_one_by_one_and_cleans_up(tmp_path: Path) -> None:
 
 
 def test_indexing_reports_a_page_it_cannot_write_and_cleans_up(tmp_path: Path) -> None:
-    from compendium.search import Indexing, SearchError
+    from compendium.site.search import Indexing, SearchError
 
     indexing = Indexing(tmp_path / "site")
     indexing.add("practices/a/", "<p>A</p>")
@@ -189,7 +189,7 @@ def test_indexing_reports_a_page_it_cannot_write_and_cleans_up(tmp_path: Path) -
 
 
 def test_pages_wait_for_pagefind_in_memory_only_where_there_is_room() -> None:
-    from compendium.search import PAGE_ROOM, scratch_root
+    from compendium.site.search import PAGE_ROOM, scratch_root
 
     if not os.access("/dev/shm", os.W_OK):
         assert scratch_root(1) is None

@@ -117,7 +117,7 @@ def test_tampering_with_a_published_volume_fails_validation(
 
 def test_living_practice_updated_after_publication(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from compendium.catalog import load_catalog
-    from compendium.project import Project
+    from compendium.records.project import Project
 
     run(capsys, project, "volume", "cut", "--title", "First Steps", "--publisher", "Example Org")
     run(capsys, project, "volume", "publish", "1", "--date", "2026-01-15")

@@ -13,15 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compendium.body import check_body
-from compendium.fields import SLUG, Context, Reported, suggest
-from compendium.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml
 from compendium.parallel import map_in_halves
-from compendium.problem import Problem, sort_problems
-from compendium.project import SCHEMA_FILE, VOCABULARY_FILE, Project
-from compendium.record import PRACTICE, Practice
-from compendium.vocabulary import Vocabulary, load_vocabulary
-from compendium.volume import (
+from compendium.records.body import check_body
+from compendium.records.fields import SLUG, Context, Reported, suggest
+from compendium.records.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml
+from compendium.records.practice import PRACTICE, Practice
+from compendium.records.problem import Problem, sort_problems
+from compendium.records.project import SCHEMA_FILE, VOCABULARY_FILE, Project
+from compendium.records.vocabulary import Vocabulary, load_vocabulary
+from compendium.records.volume import (
     CHECKSUMS,
     ERRATA,
     ERRATA_FILE,

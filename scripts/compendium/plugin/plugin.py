@@ -1,7 +1,7 @@
 """Ties the Compendium core to MkDocs: validate, generate pages in memory, sanitize, index, print.
 
 The plugin does no work of its own beyond wiring; everything it serves comes
-from :mod:`compendium.render` and :mod:`compendium.catalog`, so the same pages
+from :mod:`compendium.site` and :mod:`compendium.catalog`, so the same pages
 can be written to a folder by ``compendium materialize``.
 """
 
@@ -20,11 +20,11 @@ from mkdocs.structure.pages import Page
 from compendium.catalog import Catalog, load_catalog
 from compendium.plugin.config import CompendiumConfig
 from compendium.plugin.structure import ConvertedPage
-from compendium.project import Project
-from compendium.render.converter import Converter, finish_html
-from compendium.render.site import Settings, build_site, pdf_name
-from compendium.render.urls import url_of
-from compendium.search import Indexing, SearchError
+from compendium.records.project import Project
+from compendium.site.converter import Converter, finish_html
+from compendium.site.pages import Settings, build_site, pdf_name
+from compendium.site.search import Indexing, SearchError
+from compendium.site.urls import url_of
 
 log = logging.getLogger("mkdocs.plugins.compendium")
 

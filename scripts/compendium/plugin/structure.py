@@ -1,4 +1,4 @@
-"""MkDocs pages whose HTML the core has already made (see :mod:`compendium.render.converter`)."""
+"""MkDocs pages whose HTML the core has already made (see :mod:`compendium.site.converter`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from compendium.render.converter import Html, split_front_matter
+from compendium.site.converter import Html, split_front_matter
 
 
 class ConvertedPage(Page):

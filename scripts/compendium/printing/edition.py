@@ -22,9 +22,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from compendium.catalog import Catalog
-from compendium.record import Practice
+from compendium.records.practice import Practice
+from compendium.records.volume import Volume
 from compendium.render.sanitize import clean_html
-from compendium.volume import Volume
 
 TEMPLATE = "volume.html.j2"
 STYLESHEET = "print.css"

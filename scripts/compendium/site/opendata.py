@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment
 
 from compendium.catalog import Catalog
-from compendium.record import Practice
-from compendium.schema import dumps
+from compendium.contribute.schema import dumps
+from compendium.records.practice import Practice
 
 if TYPE_CHECKING:
-    from compendium.render.site import Asset, Settings
+    from compendium.site.pages import Asset, Settings
 
 FEED_SIZE = 50
 """How many of the most recently added or updated practices the feed carries."""
@@ -101,7 +101,7 @@ def build_open_data(
     schema: dict[str, Any],
 ) -> list[Asset]:
     """``data/practices.json``, ``data/practices.csv``, ``data/practice.schema.json`` and ``feed.xml``."""
-    from compendium.render.site import Asset, practice_path
+    from compendium.site.pages import Asset, practice_path
 
     practices = sorted(catalog.practices.values(), key=lambda p: p.slug)
     rows = [practice_data(p, catalog, settings.site_url + url_of(practice_path(p.slug))) for p in practices]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compendium.fields import (
+from compendium.records.fields import (
     Context,
     Date,
     Field,
@@ -28,7 +28,7 @@ from compendium.fields import (
     declare,
     received,
 )
-from compendium.loader import KeyPath
+from compendium.records.loader import KeyPath
 
 MANIFEST = "volume.yml"
 FOREWORD = "foreword.md"

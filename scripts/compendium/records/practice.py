@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compendium.fields import (
+from compendium.records.fields import (
     Amount,
     Date,
     Email,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import frontmatter
 
-from compendium.loader import StrictYAMLHandler
-from compendium.vocabulary import Vocabulary
+from compendium.records.loader import StrictYAMLHandler
+from compendium.records.vocabulary import Vocabulary
 
 SECTION_PROMPTS = {
     "Need": "What problem did the partners set out to solve, and for whom?",

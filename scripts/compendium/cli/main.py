@@ -14,8 +14,8 @@ from pathlib import Path
 
 from compendium import __version__
 from compendium.catalog import Catalog, load_catalog
-from compendium.problem import Problem, problems_to_json
-from compendium.project import NotAProject, Project, find_project
+from compendium.records.problem import Problem, problems_to_json
+from compendium.records.project import NotAProject, Project, find_project
 
 MANIFEST_NAME = "volume.yml"
 FOREWORD_NAME = "foreword.md"
@@ -256,8 +256,8 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _schema(args: argparse.Namespace, project: Project) -> int:
-    from compendium import issueform
-    from compendium.schema import dumps, practice_schema
+    from compendium.contribute import issueform
+    from compendium.contribute.schema import dumps, practice_schema
 
     catalog, problems = load_catalog(project)
     if catalog is None:
@@ -293,8 +293,8 @@ def _schema(args: argparse.Namespace, project: Project) -> int:
 
 
 def _new(args: argparse.Namespace, project: Project) -> int:
-    from compendium.fields import suggest
-    from compendium.scaffold import NewPractice, render_record, slugify, write_new_file
+    from compendium.editorial.scaffold import NewPractice, render_record, slugify, write_new_file
+    from compendium.records.fields import suggest
 
     catalog, problems = load_catalog(project)
     if catalog is None:
@@ -370,7 +370,7 @@ def _new(args: argparse.Namespace, project: Project) -> int:
 
 
 def _materialize(args: argparse.Namespace, project: Project) -> int:
-    from compendium.materialize import materialize, settings_from_mkdocs_yml
+    from compendium.site.materialize import materialize, settings_from_mkdocs_yml
 
     target = Path(args.directory)
     if target.absolute() in (
@@ -403,7 +403,7 @@ class ProjectInvalid(Exception):
 
 
 def _stale(args: argparse.Namespace, project: Project) -> int:
-    from compendium.review import DEFAULT_MONTHS, stale_practices, stale_report
+    from compendium.editorial.review import DEFAULT_MONTHS, stale_practices, stale_report
 
     months = DEFAULT_MONTHS if args.months is None else args.months
     if months < 1:
@@ -419,7 +419,7 @@ def _stale(args: argparse.Namespace, project: Project) -> int:
 
 
 def _volume_cut(args: argparse.Namespace, project: Project) -> int:
-    from compendium.editorial import EditorialError, cut_volume
+    from compendium.editorial.volumes import EditorialError, cut_volume
 
     catalog = _valid_catalog(project)
     latest = list(catalog.volumes.values())[-1] if catalog.volumes else None
@@ -447,7 +447,7 @@ def _volume_cut(args: argparse.Namespace, project: Project) -> int:
 
 
 def _volume_publish(args: argparse.Namespace, project: Project) -> int:
-    from compendium.editorial import EditorialError, publish_volume
+    from compendium.editorial.volumes import EditorialError, publish_volume
 
     try:
         day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()

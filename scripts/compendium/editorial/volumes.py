@@ -15,10 +15,10 @@ from pathlib import Path
 import yaml
 
 from compendium.catalog import Catalog
-from compendium.loader import load_yaml
-from compendium.record import Practice
-from compendium.scaffold import slugify
-from compendium.volume import CHECKSUMS, FOREWORD, FROZEN, MANIFEST, Volume, write_checksums
+from compendium.editorial.scaffold import slugify
+from compendium.records.loader import load_yaml
+from compendium.records.practice import Practice
+from compendium.records.volume import CHECKSUMS, FOREWORD, FROZEN, MANIFEST, Volume, write_checksums
 
 
 class EditorialError(Exception):

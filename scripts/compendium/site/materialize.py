@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from compendium.catalog import Catalog
-from compendium.render.site import Settings, build_site
+from compendium.site.pages import Settings, build_site
 
 
 class _Lenient(yaml.SafeLoader):

@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from compendium.problem import Problem
+from compendium.records.problem import Problem
 
 MAX_FILE_BYTES = 256 * 1024
 """A record larger than this is refused before it is parsed (a practice is a few KB)."""

@@ -1,4 +1,4 @@
-"""The site's pages, built from the catalog with the Jinja2 templates in ``compendium/templates/site``.
+"""The site's pages, built from the catalog with the Jinja2 templates in ``compendium/site/templates``.
 
 Every page is Markdown with HTML blocks for cards and facts; links inside those
 blocks are made relative here (``href``), since MkDocs rewrites links only in
@@ -19,16 +19,16 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from compendium.catalog import Catalog
-from compendium.fields import SLUG
+from compendium.contribute.schema import practice_schema
+from compendium.editorial.scaffold import section_prompt
 from compendium.parallel import map_in_halves
-from compendium.project import ISSUE_FORM_FILE
-from compendium.record import Practice
-from compendium.render.converter import Converter, Html
-from compendium.render.opendata import build_open_data
-from compendium.render.urls import relative, url_of
-from compendium.scaffold import section_prompt
-from compendium.schema import practice_schema
-from compendium.volume import Volume
+from compendium.records.fields import SLUG
+from compendium.records.practice import Practice
+from compendium.records.project import ISSUE_FORM_FILE
+from compendium.records.volume import Volume
+from compendium.site.converter import Converter, Html
+from compendium.site.opendata import build_open_data
+from compendium.site.urls import relative, url_of
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class SiteBuilder:
         """Makes each practice page's HTML as the page is made (so on both cores); None: Markdown only."""
         self.vocabulary = catalog.vocabulary
         self.env = Environment(
-            loader=PackageLoader("compendium", "templates/site"),
+            loader=PackageLoader("compendium.site", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,

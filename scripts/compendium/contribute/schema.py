@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from compendium.record import PRACTICE
-from compendium.vocabulary import Vocabulary
+from compendium.records.practice import PRACTICE
+from compendium.records.vocabulary import Vocabulary
 
 
 def practice_schema(vocabulary: Vocabulary) -> dict[str, Any]:

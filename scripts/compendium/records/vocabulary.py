@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from compendium.fields import Context, ListOf, MapOf, Reported, Struct, Term, Text, declare
-from compendium.loader import LoadError, load_yaml
-from compendium.problem import Problem
+from compendium.records.fields import Context, ListOf, MapOf, Reported, Struct, Term, Text, declare
+from compendium.records.loader import LoadError, load_yaml
+from compendium.records.problem import Problem
 
 VOCABULARIES = (
     "systems",

@@ -23,8 +23,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
-from compendium.loader import Document, KeyPath
-from compendium.problem import Problem
+from compendium.records.loader import Document, KeyPath
+from compendium.records.problem import Problem
 
 T = TypeVar("T")
 S = TypeVar("S")

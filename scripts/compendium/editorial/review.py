@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compendium.catalog import Catalog
-from compendium.record import Practice
+from compendium.records.practice import Practice
 
 DEFAULT_MONTHS = 18
 """How long a practice may go unreviewed before it is listed."""

@@ -1,0 +1,1 @@
+"""Editors' work: cutting and publishing volumes, review reminders, and new skeleton records."""
