@@ -204,7 +204,7 @@ def test_contributing_guide_explains_the_evidence_scale_and_retiring() -> None:
     for term in vocabulary["evidence_bases"].values():
         assert term["label"].lower() in guide.lower(), term["label"]
     for section in vocabulary["sections"]:
-        assert f"**{section}**" in guide, section
+        assert f"**{section['title']}**" in guide, section["title"]
     assert "status: retired" in guide and "never deleted" in guide
     # Web editor first, local second.
     assert guide.index("## 2. In your browser, on GitHub") < guide.index("## 3. On your own computer")

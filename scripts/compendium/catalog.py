@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compendium.parallel import map_in_halves
+from compendium.parallel import DEFAULT_PROCESSES, map_in_halves
 from compendium.records.body import check_body
-from compendium.records.fields import SLUG, Context, Reported, suggest
+from compendium.records.fields import SLUG, Context, Reported, slugify, suggest
 from compendium.records.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml
 from compendium.records.practice import PRACTICE, Practice
 from compendium.records.problem import Problem, sort_problems
 from compendium.records.project import SCHEMA_FILE, VOCABULARY_FILE, Project
-from compendium.records.vocabulary import Vocabulary, load_vocabulary
+from compendium.records.vocabulary import RETIRED, Vocabulary, load_vocabulary
 from compendium.records.volume import (
     CHECKSUMS,
     ERRATA,
@@ -86,9 +85,14 @@ class Catalog:
 
 
 def load_catalog(
-    project: Project, extra: Iterable[Path] = (), today: dt.date | None = None
+    project: Project,
+    extra: Iterable[Path] = (),
+    today: dt.date | None = None,
+    processes: int = DEFAULT_PROCESSES,
 ) -> tuple[Catalog | None, list[Problem]]:
     """Load and check the whole project (plus ``extra`` record files); return it with every problem found.
+
+    With ``processes`` of 2 or more, many records are loaded on two cores (:mod:`compendium.parallel`).
 
     The catalog is None only when the vocabulary itself is unusable, since no
     record can be checked without it.
@@ -101,7 +105,7 @@ def load_catalog(
     today = today or dt.date.today()
     paths = sorted(project.practices.glob("*.md")) if project.practices.is_dir() else []
     paths += [p for p in extra if p.absolute() not in {q.absolute() for q in paths}]
-    for path, practice, marks, found in _load_practices(project, vocabulary, paths, today):
+    for path, practice, marks, found in _load_practices(project, vocabulary, paths, today, processes):
         problems.extend(found)
         if marks is not None:
             catalog.marks[path] = marks
@@ -118,7 +122,7 @@ Loaded = tuple[Path, "Practice | None", "dict[KeyPath, Mark] | None", list[Probl
 
 
 def _load_practices(
-    project: Project, vocabulary: Vocabulary, paths: list[Path], today: dt.date
+    project: Project, vocabulary: Vocabulary, paths: list[Path], today: dt.date, processes: int
 ) -> list[Loaded]:
     """Every record of ``paths``, in order; records are independent until the cross-record checks."""
 
@@ -128,7 +132,7 @@ def _load_practices(
         practice = _load_practice(project, vocabulary, path, today, problems, marks=marks)
         return path, practice, marks.get(path), problems
 
-    return map_in_halves(load, paths)
+    return map_in_halves(load, paths, processes)
 
 
 def _load_practice(
@@ -154,7 +158,7 @@ def _load_practice(
                 None,
                 None,
                 f"the file name '{path.name}' cannot be a practice id; use lowercase letters, digits "
-                f"and hyphens, e.g. '{_suggest_slug(slug)}.md'",
+                f"and hyphens, e.g. '{slugify(slug)}.md'",
             )
         )
     try:
@@ -179,12 +183,12 @@ def _load_practice(
 
 
 def _check_practice(practice: Practice, ctx: Context, today: dt.date) -> None:
-    if practice.status == "retired" and not practice.retired:
+    if practice.is_retired and not practice.retired:
         ctx.report(
             ("status",), "a retired practice needs 'retired:' with a line on why, shown in its page's banner"
         )
-    if practice.retired and practice.status != "retired":
-        ctx.report(("retired",), "'retired:' is given but status is not 'retired'")
+    if practice.retired and not practice.is_retired:
+        ctx.report(("retired",), f"'retired:' is given but status is not '{RETIRED}'")
     for name in ("submitted", "updated", "reviewed"):
         value = getattr(practice, name)
         if value is not None and value > today:
@@ -426,7 +430,3 @@ def _check_frozen(catalog: Catalog, volume: Volume, problems: list[Problem]) -> 
         practice = _load_practice(project, catalog.vocabulary, path, dt.date.max, problems, check_text=False)
         if practice is not None:
             catalog.frozen[(volume.number, slug)] = practice
-
-
-def _suggest_slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "my-practice"

@@ -9,18 +9,15 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from compendium import __version__
 from compendium.catalog import Catalog, load_catalog
+from compendium.files import write_atomically
 from compendium.records.problem import Problem, problems_to_json
 from compendium.records.project import NotAProject, Project, find_project
-
-MANIFEST_NAME = "volume.yml"
-FOREWORD_NAME = "foreword.md"
-
-Command = Callable[[argparse.Namespace, Project], int]
+from compendium.records.volume import FOREWORD, MANIFEST
 
 
 class UsageError(Exception):
@@ -284,17 +281,14 @@ def _schema(args: argparse.Namespace, project: Project) -> int:
             print("OK: " + " and ".join(project.display(p) for p in outputs) + " are current.")
         return 1 if stale else 0
     for target, content in outputs.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{target.name}.tmp")
-        temp.write_text(content, encoding="utf-8")
-        temp.replace(target)
+        write_atomically(target, content)
         print(f"wrote {project.display(target)}")
     return 0
 
 
 def _new(args: argparse.Namespace, project: Project) -> int:
-    from compendium.editorial.scaffold import NewPractice, render_record, slugify, write_new_file
-    from compendium.records.fields import suggest
+    from compendium.editorial.scaffold import NewPractice, render_record
+    from compendium.records.fields import slugify, suggest
 
     catalog, problems = load_catalog(project)
     if catalog is None:
@@ -355,7 +349,7 @@ def _new(args: argparse.Namespace, project: Project) -> int:
         raise UsageError(f"{project.display(path)} already exists; choose another --slug")
     text = render_record(new, vocabulary, dt.date.today())
     try:
-        write_new_file(path, text)
+        write_atomically(path, text, replace=False)
     except FileExistsError:
         raise UsageError(f"{project.display(path)} already exists; choose another --slug") from None
     _, problems = load_catalog(project)
@@ -370,7 +364,8 @@ def _new(args: argparse.Namespace, project: Project) -> int:
 
 
 def _materialize(args: argparse.Namespace, project: Project) -> int:
-    from compendium.site.materialize import materialize, settings_from_mkdocs_yml
+    from compendium.settings import Settings
+    from compendium.site.materialize import materialize
 
     target = Path(args.directory)
     if target.absolute() in (
@@ -385,7 +380,7 @@ def _materialize(args: argparse.Namespace, project: Project) -> int:
     if problems or catalog is None:
         _report(problems, "text")
         return 1
-    count = materialize(catalog, settings_from_mkdocs_yml(project.root / "mkdocs.yml"), target)
+    count = materialize(catalog, Settings.from_mkdocs_yml(project.root / "mkdocs.yml"), target)
     print(f"wrote {count} files to {target}")
     return 0
 
@@ -440,9 +435,7 @@ def _volume_cut(args: argparse.Namespace, project: Project) -> int:
         print(f"Left out {len(cut.left_out)}:")
         for practice, reason in cut.left_out:
             print(f"    {practice.slug}: {reason}")
-    print(
-        f"Next: edit {MANIFEST_NAME} and {FOREWORD_NAME} there, then 'compendium volume publish {cut.number}'."
-    )
+    print(f"Next: edit {MANIFEST} and {FOREWORD} there, then 'compendium volume publish {cut.number}'.")
     return 0
 
 
@@ -484,12 +477,13 @@ def _volume_list(args: argparse.Namespace, project: Project) -> int:
 
 def _print(args: argparse.Namespace, project: Project) -> int:
     from compendium.printing.edition import PrintError, print_volume
+    from compendium.settings import pdf_name
 
     catalog = _valid_catalog(project)
     volume = catalog.volumes.get(args.number)
     if volume is None:
         raise UsageError(f"there is no Volume {args.number}; 'compendium volume list' shows the volumes")
-    output = Path(args.output) if args.output else Path(f"{volume.folder.name}.pdf")
+    output = Path(args.output) if args.output else Path(pdf_name(volume))
 
     interactive = sys.stderr.isatty()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from compendium.editorial.scaffold import section_prompt, slugify
+from compendium.records.fields import slugify
 
 LABEL = "practice proposal"
 """The label every proposal gets, so editors can list them."""
@@ -51,7 +51,7 @@ def issue_form(schema: dict[str, Any]) -> dict[str, Any]:
                 "id": "section-" + slugify(section),
                 "attributes": {
                     "label": section,
-                    "description": section_prompt(section),
+                    "description": schema["x-body-prompts"][section],
                 },
                 "validations": {"required": True},
             }

@@ -22,6 +22,7 @@ def practice_schema(vocabulary: Vocabulary) -> dict[str, Any]:
         "title": "Practice record",
         **schema,
         "x-body-sections": list(vocabulary.sections),
+        "x-body-prompts": dict(vocabulary.prompts),
         "x-labels": {name: dict(vocabulary.terms(name)) for name in _vocabularies_used(schema)},
     }
 

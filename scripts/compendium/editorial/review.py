@@ -49,7 +49,7 @@ def stale_practices(catalog: Catalog, today: dt.date, months: int = DEFAULT_MONT
     due = [
         Due(p, whole_months(p.last_reviewed, today))
         for p in catalog.practices.values()
-        if p.status != "retired" and p.last_reviewed < cutoff
+        if not p.is_retired and p.last_reviewed < cutoff
     ]
     return sorted(due, key=lambda d: (d.practice.last_reviewed, d.practice.title.casefold()))
 

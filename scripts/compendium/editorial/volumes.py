@@ -15,9 +15,10 @@ from pathlib import Path
 import yaml
 
 from compendium.catalog import Catalog
-from compendium.editorial.scaffold import slugify
+from compendium.records.fields import slugify
 from compendium.records.loader import load_yaml
 from compendium.records.practice import Practice
+from compendium.records.vocabulary import ACCEPTED
 from compendium.records.volume import CHECKSUMS, FOREWORD, FROZEN, MANIFEST, Volume, write_checksums
 
 
@@ -48,8 +49,8 @@ def cut_volume(
     chosen: dict[str, list[Practice]] = {}
     for practice in sorted(catalog.practices.values(), key=lambda p: p.title.casefold()):
         carried = catalog.volumes_of(practice.slug)
-        if practice.status != "accepted":
-            cut.left_out.append((practice, f"status is '{practice.status}', not 'accepted'"))
+        if practice.status != ACCEPTED:
+            cut.left_out.append((practice, f"status is '{practice.status}', not '{ACCEPTED}'"))
         elif carried:
             kind = "published in" if carried[0].is_published else "already in the draft"
             cut.left_out.append((practice, f"{kind} {carried[0].label}"))
@@ -104,7 +105,7 @@ def publish_volume(catalog: Catalog, number: int, day: dt.date) -> Volume:
         raise EditorialError(
             f"{volume.label} was published on {volume.published}; a published volume never changes"
         )
-    not_ready = [slug for slug in volume.practices if catalog.practices[slug].status != "accepted"]
+    not_ready = [slug for slug in volume.practices if catalog.practices[slug].status != ACCEPTED]
     if not_ready:
         raise EditorialError(f"{volume.label} lists practices that are not accepted: {', '.join(not_ready)}")
     if (volume.folder / FROZEN).exists():

@@ -5,6 +5,9 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from compendium.parallel import DEFAULT_PROCESSES
+from compendium.settings import DEFAULT_BRANCH
+
 
 class CompendiumConfig(base.Config):  # type: ignore[no-untyped-call]
     """``plugins: - compendium: {...}``."""
@@ -18,5 +21,10 @@ class CompendiumConfig(base.Config):  # type: ignore[no-untyped-call]
     pdf = c.Type(bool, default=True)
     """Render each volume's print edition (PDF) beside its page; cached by content hash."""
 
-    branch = c.Type(str, default="main")
+    branch = c.Type(str, default=DEFAULT_BRANCH)
     """The branch "Suggest an update" links edit, under ``repo_url``."""
+
+    concurrency = c.Type(int, default=DEFAULT_PROCESSES)
+    """How many processes a build may use. 2 (the default with two cores or more): records are loaded
+    and practice pages made on both cores, and the pages Pagefind indexes wait in memory (``/dev/shm``);
+    1: all in this process, on disk. Never more than 2 are used."""

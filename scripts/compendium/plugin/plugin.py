@@ -21,10 +21,10 @@ from compendium.catalog import Catalog, load_catalog
 from compendium.plugin.config import CompendiumConfig
 from compendium.plugin.structure import ConvertedPage
 from compendium.records.project import Project
+from compendium.settings import Settings, pdf_name, url_of
 from compendium.site.converter import Converter, finish_html
-from compendium.site.pages import Settings, build_site, pdf_name
+from compendium.site.pages import build_site
 from compendium.site.search import Indexing, SearchError
-from compendium.site.urls import url_of
 
 log = logging.getLogger("mkdocs.plugins.compendium")
 
@@ -49,6 +49,19 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         """Source path -> URL of each page the search covers."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Every page and link is made for directory URLs (practices/<id>/); with file URLs a
+        # quarter of the site's local links would break while --strict still passed.
+        if not config.use_directory_urls:
+            raise PluginError(
+                f"{config.config_file_path}: 'use_directory_urls: false' is not supported by the compendium "
+                "plugin, whose pages link each other as directory URLs (practices/<id>/); remove the setting "
+                "or set it to true"
+            )
+        if self.config.concurrency < 1:
+            raise PluginError(
+                f"{config.config_file_path}: plugins.compendium.concurrency: expected a whole number of "
+                f"processes, 1 or more, received {self.config.concurrency}"
+            )
         root = Path(self.config.root or Path(config.config_file_path).parent).absolute()
         self.project = Project(root)
         # `mkdocs serve` rebuilds when a record, the vocabulary or a volume changes.
@@ -59,7 +72,8 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.project is not None
-        catalog, problems = load_catalog(self.project)
+        processes = self.config.concurrency
+        catalog, problems = load_catalog(self.project, processes=processes)
         if problems or catalog is None:
             for problem in problems:
                 log.error(str(problem))
@@ -68,7 +82,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         # Practice pages come with their HTML, made on both cores with the site's own
         # Markdown settings; MkDocs then only puts them into the theme.
         converter = Converter(config.markdown_extensions, config.mdx_configs)
-        pages, assets = build_site(catalog, self._settings(config), converter)
+        pages, assets = build_site(catalog, self._settings(config), converter, processes)
         self.generated = set()
         self.blocks = {}
         for page in pages:
@@ -92,7 +106,10 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             log.info("Pagefind: no practice to index yet")
         elif self.config.search:
             self.indexing = Indexing(
-                Path(config.site_dir), config.theme.get("language", "en"), pages=len(self.indexed)
+                Path(config.site_dir),
+                config.theme.get("language", "en"),
+                pages=len(self.indexed),
+                in_memory=processes > 1,
             )
         return files
 

@@ -18,13 +18,15 @@ from importlib.metadata import version
 from pathlib import Path
 
 import markdown
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
 from compendium.catalog import Catalog
+from compendium.files import write_atomically
 from compendium.records.practice import Practice
 from compendium.records.volume import Volume
 from compendium.render.sanitize import clean_html
+from compendium.render.templates import environment
 
 TEMPLATE = "volume.html.j2"
 STYLESHEET = "print.css"
@@ -68,18 +70,8 @@ def _markdown(text: str, shift: int = 0) -> Markup:
 def edition_html(catalog: Catalog, volume: Volume, assets: Path) -> str:
     """The volume as one HTML document, ready for WeasyPrint."""
     practices = catalog.volume_practices(volume)
-    vocabulary = catalog.vocabulary
-    env = Environment(
-        loader=FileSystemLoader(str(assets)),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["label"] = lambda term, name: vocabulary.label(name, term)
+    env = environment(FileSystemLoader(str(assets)), catalog.vocabulary, keep_trailing_newline=False)
     env.filters["markdown"] = _markdown
-    env.filters["dollars"] = lambda amount: f"${amount:,}"
-    env.filters["longdate"] = lambda day: f"{day:%B} {day.day}, {day.year}"
     partners: dict[str, list[str]] = {}
     for slug in volume.practices:
         if slug in practices:
@@ -137,7 +129,7 @@ def print_volume(
     output.parent.mkdir(parents=True, exist_ok=True)
     pages_file = cached.with_suffix(".pages") if cached is not None else None
     if cached is not None and pages_file is not None and cached.is_file() and pages_file.is_file():
-        _write_atomically(output, cached.read_bytes())
+        write_atomically(output, cached.read_bytes())
         say(f"{volume.label}: unchanged since the last render, reused its PDF")
         return Edition(output, int(pages_file.read_text(encoding="utf-8")), rendered=False)
 
@@ -167,16 +159,10 @@ def print_volume(
         logger.removeHandler(handler)
         logger.setLevel(previous)
     assert isinstance(data, bytes)
-    _write_atomically(output, data)
+    write_atomically(output, data)
     if cached is not None and pages_file is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(cached, data)
-        _write_atomically(pages_file, str(len(document.pages)).encode())
+        write_atomically(cached, data)
+        write_atomically(pages_file, str(len(document.pages)).encode())
     say(f"{volume.label}: wrote {len(document.pages)} pages")
     return Edition(output, len(document.pages), rendered=True)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_bytes(data)
-    temp.replace(path)

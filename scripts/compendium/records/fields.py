@@ -37,6 +37,12 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _URL = re.compile(r"(https?)://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 
+def slugify(text: str) -> str:
+    """An id from a title or heading: lowercase words joined by hyphens, at most 60 characters."""
+    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return words[:60].rstrip("-") or "practice"
+
+
 class Invalid(Exception):
     """A value does not fit its declaration; the message says what was expected."""
 
@@ -203,7 +209,7 @@ class Amount(Field[int]):
         return self.described({"type": "integer", "minimum": 0})
 
 
-class Number(Field[str]):
+class Figure(Field[str]):
     """A number as written (``120``, ``12.5``); kept as text so ``1.10`` stays ``1.10``."""
 
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:

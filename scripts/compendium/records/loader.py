@@ -109,8 +109,9 @@ class StrictYAMLHandler(YAMLHandler):
 
     python-frontmatter strips the text and splits on a regular expression that can
     swallow blank lines, so line numbers drift, and it answers ``{}`` for anything
-    it cannot split. We keep its handler interface (``split``/``load``/``export``)
-    and make both halves exact and loud.
+    it cannot split. We keep its handler interface: ``split`` is exact and loud, and
+    ``export`` (writing a record, ``compendium new``) is python-frontmatter's own;
+    reading the fields is :func:`load_record`'s.
     """
 
     def split(self, text: str) -> tuple[str, str]:
@@ -133,11 +134,6 @@ class StrictYAMLHandler(YAMLHandler):
             1,
             1,
         )
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        line_offset = kwargs.get("line_offset", 2)
-        assert isinstance(line_offset, int)
-        return _compose(fm, line_offset)[0]
 
 
 def load_record(path: Path, display: str) -> Document:

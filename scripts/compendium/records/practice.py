@@ -16,8 +16,8 @@ from compendium.records.fields import (
     Amount,
     Date,
     Email,
+    Figure,
     ListOf,
-    Number,
     PartialDate,
     Slug,
     Struct,
@@ -26,6 +26,7 @@ from compendium.records.fields import (
     Url,
     declare,
 )
+from compendium.records.vocabulary import RETIRED, SUBMITTED
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,7 +89,7 @@ class Outcome:
             label="What was counted",
         )
     )
-    value: str = declare(Number("The number, as reported.", required=True, label="Number"))
+    value: str = declare(Figure("The number, as reported.", required=True, label="Number"))
     unit: str | None = declare(Text("The unit, e.g. 'people' or 'percent'.", max_length=40))
     as_of: dt.date = declare(Date("The date the number describes.", required=True, label="As of"))
     source: str = declare(
@@ -227,7 +228,7 @@ class Practice:
     )
     retired: str | None = declare(
         Text(
-            "Why the practice was retired, shown in a banner on its page (status must be 'retired').",
+            f"Why the practice was retired, shown in a banner on its page (status must be '{RETIRED}').",
             max_length=300,
             editorial=True,
         )
@@ -250,6 +251,16 @@ class Practice:
     path: Path = field(default=Path())
     body: str = field(default="", repr=False)
     body_line: int = 1
+
+    @property
+    def is_retired(self) -> bool:
+        """Retired practices keep their page, with a banner, and are never due for review."""
+        return self.status == RETIRED
+
+    @property
+    def is_submitted(self) -> bool:
+        """Waiting for an editor's review."""
+        return self.status == SUBMITTED
 
     @property
     def last_changed(self) -> dt.date:

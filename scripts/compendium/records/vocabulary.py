@@ -7,7 +7,8 @@ edit there, never in code. Every record's terms are checked against it, with a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,21 +16,22 @@ from compendium.records.fields import Context, ListOf, MapOf, Reported, Struct, 
 from compendium.records.loader import LoadError, load_yaml
 from compendium.records.problem import Problem
 
-VOCABULARIES = (
-    "systems",
-    "regions",
-    "partner_types",
-    "partner_roles",
-    "focus",
-    "populations",
-    "sectors",
-    "funding_streams",
-    "phases",
-    "evidence_levels",
-    "evidence_bases",
-    "statuses",
-)
-"""The vocabularies a record's fields draw on, in the order the file lists them."""
+SUBMITTED = "submitted"
+ACCEPTED = "accepted"
+RETIRED = "retired"
+LEAD = "lead"
+SELF_REPORTED = "self-reported"
+
+REQUIRED_TERMS: dict[str, dict[str, str]] = {
+    "statuses": {
+        SUBMITTED: "new records and contributions start as submitted",
+        ACCEPTED: "a volume gathers the accepted practices",
+        RETIRED: "a retired practice keeps its page, with a banner",
+    },
+    "partner_roles": {LEAD: "the lead partner is named as a practice's author in citations"},
+    "evidence_bases": {SELF_REPORTED: "a new record's evidence starts as self-reported"},
+}
+"""Ids the software gives a meaning to, by vocabulary, with that meaning: editors may relabel them, never remove them."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,15 +82,28 @@ class Region:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Section:
+    """A section every practice's text has, and what a contributor writes under it."""
+
+    title: str = declare(Text("The section's H2 heading.", required=True, max_length=60))
+    prompt: str = declare(
+        Text(
+            "What to write under it: shown by 'compendium new', the Submit form and the issue form.",
+            required=True,
+            max_length=300,
+        )
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class VocabularyFile:
     """``practices/vocabulary.yml``: every controlled vocabulary and the required body sections."""
 
-    sections: tuple[str, ...] = declare(
+    sections: tuple[Section, ...] = declare(
         ListOf(
-            Text("A section heading.", max_length=60),
+            Struct(Section),
             "The H2 sections every practice's text must have, in order.",
             min_items=1,
-            unique=True,
             required=True,
         )
     )
@@ -121,7 +136,10 @@ class Vocabulary:
 
     def __init__(self, data: VocabularyFile) -> None:
         self.file = data
-        self.sections = data.sections
+        self.sections = tuple(section.title for section in data.sections)
+        """The section headings, in order."""
+        self.prompts = {section.title: section.prompt for section in data.sections}
+        """Section heading -> what to write under it."""
         self.regions = data.regions
         self._terms: dict[str, dict[str, str]] = {}
 
@@ -141,14 +159,27 @@ class Vocabulary:
 
     def region_ancestors(self, region: str) -> list[str]:
         """The regions ``region`` sits in, transitively, nearest first (cycles are refused at load)."""
-        out: list[str] = []
-        todo = list(self.regions[region].within)
+        return [other for other in self._reachable(region) if other != region]
+
+    def regions_with_ancestors(self, regions: Iterable[str]) -> list[str]:
+        """``regions`` and every region they sit in, each once, so a practice is found from any of them."""
+        out: dict[str, None] = {}
+        for region in regions:
+            out.setdefault(region)
+            out.update(dict.fromkeys(self.region_ancestors(region)))
+        return list(out)
+
+    def _reachable(self, region: str) -> list[str]:
+        """Every region reached from ``region`` through ``within``, nearest first; ``region`` itself
+        only if ``within`` leads back to it. The one walk of the hierarchy."""
+        out: dict[str, None] = {}
+        todo = deque(self.regions[region].within)
         while todo:
-            parent = todo.pop(0)
-            if parent not in out and parent != region:
-                out.append(parent)
+            parent = todo.popleft()
+            if parent not in out:
+                out[parent] = None
                 todo.extend(self.regions[parent].within)
-        return out
+        return list(out)
 
 
 def load_vocabulary(path: Path, display: str, problems: list[Problem]) -> Vocabulary | None:
@@ -172,23 +203,29 @@ def load_vocabulary(path: Path, display: str, problems: list[Problem]) -> Vocabu
     except Reported:
         return None
     vocabulary = Vocabulary(data)
+    usable = True
     for region_id in data.regions:
-        if region_id in _cycle_members(vocabulary, region_id):
+        if region_id in vocabulary._reachable(region_id):
             ctx.report(
                 ("regions", region_id, "within"),
                 f"region '{region_id}' ends up inside itself through 'within'",
             )
-            return None
-    return vocabulary
-
-
-def _cycle_members(vocabulary: Vocabulary, start: str) -> set[str]:
-    seen: set[str] = set()
-    todo = list(vocabulary.regions[start].within)
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        todo.extend(vocabulary.regions[current].within)
-    return seen
+            usable = False
+    titles: dict[str, int] = {}
+    for index, section in enumerate(data.sections):
+        if titles.setdefault(section.title, index) != index:
+            ctx.report(
+                ("sections", index, "title"),
+                f"sections[{index + 1}] repeats the section '{section.title}'; list each section once",
+            )
+            usable = False
+    for name, meanings in REQUIRED_TERMS.items():
+        for term, meaning in meanings.items():
+            if term not in getattr(data, name):
+                ctx.report(
+                    (name,),
+                    f"{name} must keep the id '{term}', which Compendium gives a meaning: {meaning} "
+                    "(relabel it if you like, but keep the id)",
+                )
+                usable = False
+    return vocabulary if usable else None

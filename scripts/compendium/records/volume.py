@@ -38,7 +38,7 @@ FROZEN = "frozen"
 FOLDER = re.compile(r"(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)")
 
 
-class Number(Field[int]):
+class VolumeNumber(Field[int]):
     """A volume number: 1, 2, 3 …"""
 
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> int:
@@ -110,7 +110,7 @@ class Volume:
     """A numbered volume of the compendium."""
 
     number: int = declare(
-        Number("The volume's number; volumes are numbered 1, 2, 3 … without gaps.", required=True)
+        VolumeNumber("The volume's number; volumes are numbered 1, 2, 3 … without gaps.", required=True)
     )
     title: str = declare(Text("The volume's title.", required=True, max_length=160))
     subtitle: str | None = declare(Text("The volume's subtitle.", max_length=200))

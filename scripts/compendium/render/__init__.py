@@ -1,1 +1,1 @@
-"""What the site and the print edition share when they turn records into a page: the sanitizer."""
+"""What the site and the print edition share when they turn records into pages: templates and the sanitizer."""

@@ -28,7 +28,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from compendium.render.sanitize import clean_html
-from compendium.site.urls import relative
+from compendium.settings import relative
 
 _BLOCK = re.compile(r"<p>(CMPBLOCK[0-9A-F]+)</p>")
 _ID = re.compile(r"""\sid="([^"]+)\"""")

@@ -9,42 +9,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from compendium.catalog import Catalog
-from compendium.site.pages import Settings, build_site
-
-
-class _Lenient(yaml.SafeLoader):
-    """Reads ``mkdocs.yml`` for a few plain settings, ignoring its ``!ENV``-style tags."""
-
-
-_Lenient.add_multi_constructor("!", lambda loader, suffix, node: None)
-_Lenient.add_multi_constructor("tag:", lambda loader, suffix, node: None)
-
-
-def settings_from_mkdocs_yml(path: Path) -> Settings:
-    """The site settings that ``mkdocs.yml`` gives (name, URLs, the plugin's branch), without importing MkDocs."""
-    data: dict[str, Any] = {}
-    if path.is_file():
-        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient)
-        data = loaded if isinstance(loaded, dict) else {}
-    options: dict[str, Any] = next(
-        (
-            entry["compendium"]
-            for entry in data.get("plugins") or []
-            if isinstance(entry, dict) and isinstance(entry.get("compendium"), dict)
-        ),
-        {},
-    )
-    return Settings.from_config(
-        str(data.get("site_name") or "Compendium"),
-        str(data.get("site_url") or ""),
-        str(data.get("repo_url") or ""),
-        str(options.get("branch") or "main"),
-    )
+from compendium.settings import Settings
+from compendium.site.pages import build_site
 
 
 def materialize(catalog: Catalog, settings: Settings, target: Path) -> int:

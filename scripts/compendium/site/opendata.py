@@ -8,17 +8,25 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment
 
 from compendium.catalog import Catalog
 from compendium.contribute.schema import dumps
 from compendium.records.practice import Practice
+from compendium.settings import Settings, practice_path
 
-if TYPE_CHECKING:
-    from compendium.site.pages import Asset, Settings
+
+@dataclass(frozen=True)
+class Asset:
+    """A generated file served as is (open data, the feed)."""
+
+    path: str
+    content: bytes
+
 
 FEED_SIZE = 50
 """How many of the most recently added or updated practices the feed carries."""
@@ -101,8 +109,6 @@ def build_open_data(
     schema: dict[str, Any],
 ) -> list[Asset]:
     """``data/practices.json``, ``data/practices.csv``, ``data/practice.schema.json`` and ``feed.xml``."""
-    from compendium.site.pages import Asset, practice_path
-
     practices = sorted(catalog.practices.values(), key=lambda p: p.slug)
     rows = [practice_data(p, catalog, settings.site_url + url_of(practice_path(p.slug))) for p in practices]
     # The data's own date, not the build's, so an unchanged catalog yields identical files.

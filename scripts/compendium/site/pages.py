@@ -15,57 +15,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import PackageLoader
 from markupsafe import Markup
 
 from compendium.catalog import Catalog
 from compendium.contribute.schema import practice_schema
-from compendium.editorial.scaffold import section_prompt
-from compendium.parallel import map_in_halves
+from compendium.parallel import DEFAULT_PROCESSES, map_in_halves
 from compendium.records.fields import SLUG
 from compendium.records.practice import Practice
-from compendium.records.project import ISSUE_FORM_FILE
+from compendium.records.vocabulary import LEAD, SUBMITTED
 from compendium.records.volume import Volume
+from compendium.render.templates import environment
+from compendium.settings import Settings, practice_path, relative, url_of, volume_path
 from compendium.site.converter import Converter, Html
-from compendium.site.opendata import build_open_data
-from compendium.site.urls import relative, url_of
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the site needs from its configuration (``mkdocs.yml`` when built by MkDocs)."""
-
-    site_name: str
-    site_url: str = ""
-    """The public address, ending in ``/``; used for citations and the feed. Empty: relative only."""
-    edit_base: str = ""
-    """Where a record's source can be edited: ``<repo_url>/edit/<branch>/``. Empty: no edit links."""
-    new_file_base: str = ""
-    """Where GitHub creates a file by pull request: ``<repo_url>/new/<branch>/``. Empty: no such link."""
-    proposal_url: str = ""
-    """GitHub's "Propose a practice" issue form. Empty: not offered."""
-    contributing_url: str = ""
-    """The contributor's guide (``CONTRIBUTING.md``) on GitHub. Empty: not linked."""
-    pdfs: dict[int, str] = field(default_factory=dict)
-    """Volume number -> file name of its PDF beside the volume page, once printed."""
-
-    @classmethod
-    def from_config(
-        cls, site_name: str, site_url: str, repo_url: str, branch: str, pdfs: dict[int, str] | None = None
-    ) -> Settings:
-        """Settings from ``mkdocs.yml``'s values, read by the plugin or by ``compendium materialize``."""
-        if site_url and not site_url.endswith("/"):
-            site_url += "/"
-        repo = repo_url.rstrip("/")
-        return cls(
-            site_name=site_name,
-            site_url=site_url,
-            edit_base=f"{repo}/edit/{branch}/" if repo else "",
-            new_file_base=f"{repo}/new/{branch}/" if repo else "",
-            proposal_url=f"{repo}/issues/new?template={ISSUE_FORM_FILE}" if repo else "",
-            contributing_url=f"{repo}/blob/{branch}/CONTRIBUTING.md" if repo else "",
-            pdfs=pdfs or {},
-        )
+from compendium.site.opendata import Asset, build_open_data
 
 
 @dataclass(frozen=True)
@@ -95,14 +58,6 @@ class Page:
     """The page's final HTML when a :class:`Converter` made it with the page (practice pages)."""
 
 
-@dataclass(frozen=True)
-class Asset:
-    """A generated file served as is (open data, the feed)."""
-
-    path: str
-    content: bytes
-
-
 CARD_LIMIT = 24
 """An index page shows every practice as a card up to this many; beyond, the newest as cards and all as a list.
 
@@ -117,39 +72,24 @@ INDEX_FACETS = (
 """(folder, vocabulary, heading, singular) for each "ways in" index."""
 
 
-def practice_path(slug: str) -> str:
-    return f"practices/{slug}.md"
-
-
-def volume_path(volume: Volume) -> str:
-    return f"volumes/{volume.folder.name}/index.md"
-
-
-def pdf_name(volume: Volume) -> str:
-    """The file name of a volume's print edition, beside its page."""
-    return f"{volume.folder.name}.pdf"
-
-
 class SiteBuilder:
     """Renders every page of the site from one catalog."""
 
-    def __init__(self, catalog: Catalog, settings: Settings, converter: Converter | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        settings: Settings,
+        converter: Converter | None = None,
+        processes: int = DEFAULT_PROCESSES,
+    ) -> None:
         self.catalog = catalog
+        self.processes = processes
+        """How many processes may make the practice pages (:mod:`compendium.parallel`)."""
         self.settings = settings
         self.converter = converter
         """Makes each practice page's HTML as the page is made (so on both cores); None: Markdown only."""
         self.vocabulary = catalog.vocabulary
-        self.env = Environment(
-            loader=PackageLoader("compendium.site", "templates"),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        self.env.filters["label"] = lambda term, vocabulary: self.vocabulary.label(vocabulary, term)
-        self.env.filters["dollars"] = lambda amount: f"${amount:,}"
-        self.env.filters["longdate"] = lambda day: f"{day:%B} {day.day}, {day.year}"
+        self.env = environment(PackageLoader("compendium.site", "templates"), self.vocabulary)
         self.practices = sorted(catalog.practices.values(), key=lambda p: p.title.casefold())
         # Tokens carry a per-build secret, so no record can forge one.
         self._nonce = secrets.token_hex(6).upper()
@@ -161,7 +101,7 @@ class SiteBuilder:
     def pages(self) -> list[Page]:
         """Every page of the site, each rendered once."""
         # Practice pages first, on both cores when there are many.
-        pages = map_in_halves(self._practice_page, self.practices)
+        pages = map_in_halves(self._practice_page, self.practices, self.processes)
         pages += [
             self._render("home.md.j2", "index.md", latest=self._latest_volume(), **self._home()),
             self._render("finder.md.j2", "find.md", facets=self._finder_facets()),
@@ -287,9 +227,7 @@ class SiteBuilder:
             volumes=volumes,
             updated_since=[v for v in volumes if self.catalog.changed_since(v, practice.slug)],
             filter_regions=self._regions_of(practice),
-            author=next(
-                (x.name for x in practice.partners if x.role == "lead"), practice.contact.organisation
-            ),
+            author=next((x.name for x in practice.partners if x.role == LEAD), practice.contact.organisation),
             edit_url=self.settings.edit_base + source if self.settings.edit_base else "",
             cite_url=self.settings.site_url + url_of(practice_path(practice.slug))
             if self.settings.site_url
@@ -308,14 +246,14 @@ class SiteBuilder:
             schema=schema,
             labels=schema["x-labels"],
             sections=schema["x-body-sections"],
-            prompts={section: section_prompt(section) for section in schema["x-body-sections"]},
+            prompts=schema["x-body-prompts"],
             slug_pattern=SLUG.pattern,
             practices=self.practices,
             folder=self.catalog.project.display(self.catalog.project.practices) + "/",
             record_shape={
                 "order": list(schema["properties"]),
                 # A contribution always enters review as submitted, dated the day it is made.
-                "fixed": {"status": "submitted"},
+                "fixed": {"status": SUBMITTED},
                 "dated": "submitted",
                 "sections": schema["x-body-sections"],
             },
@@ -323,12 +261,7 @@ class SiteBuilder:
 
     def _regions_of(self, practice: Practice) -> list[str]:
         """The practice's regions and every region they sit in, so it is found from any of them."""
-        out: list[str] = []
-        for region in practice.regions:
-            for term in (region, *self.vocabulary.region_ancestors(region)):
-                if term not in out:
-                    out.append(term)
-        return out
+        return self.vocabulary.regions_with_ancestors(practice.regions)
 
     def _terms_of(self, practice: Practice, vocabulary: str) -> Iterable[str]:
         if vocabulary == "regions":
@@ -396,8 +329,11 @@ class SiteBuilder:
 
 
 def build_site(
-    catalog: Catalog, settings: Settings, converter: Converter | None = None
+    catalog: Catalog,
+    settings: Settings,
+    converter: Converter | None = None,
+    processes: int = DEFAULT_PROCESSES,
 ) -> tuple[list[Page], list[Asset]]:
     """All pages and generated files of the site; with ``converter``, practice pages come with their HTML."""
-    builder = SiteBuilder(catalog, settings, converter)
+    builder = SiteBuilder(catalog, settings, converter, processes)
     return builder.pages(), builder.assets()

@@ -58,12 +58,14 @@ def _pagefind_env() -> dict[str, str]:
 class Indexing:
     """A Pagefind index of pages added one by one: ``add`` each, ``start``, then ``finish``."""
 
-    def __init__(self, site_dir: Path, language: str = "en", pages: int = 1) -> None:
-        """``pages``: about how many pages will be added, to choose where they wait (:func:`scratch_root`)."""
+    def __init__(self, site_dir: Path, language: str = "en", pages: int = 1, in_memory: bool = True) -> None:
+        """``pages``: about how many pages will be added, to choose where they wait (:func:`scratch_root`);
+        ``in_memory=False`` keeps them in the system's temporary folder."""
         self.site_dir = site_dir
         self.language = language
         self.count = 0
-        self.folder = Path(tempfile.mkdtemp(prefix="compendium-search-", dir=scratch_root(pages)))
+        scratch = scratch_root(pages) if in_memory else None
+        self.folder = Path(tempfile.mkdtemp(prefix="compendium-search-", dir=scratch))
         """Where the added pages wait for Pagefind; removed once it has finished."""
         self._process: subprocess.Popen[str] | None = None
 

@@ -1,0 +1,40 @@
+"""The one Jinja2 set-up for everything Compendium writes from templates: site pages, the feed, the print edition.
+
+Autoescaping is on for every template, so a value is escaped where a template
+writes it; an undefined name is an error, never an empty string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from jinja2 import BaseLoader, Environment, StrictUndefined, select_autoescape
+
+from compendium.records.vocabulary import Vocabulary
+
+
+def environment(
+    loader: BaseLoader, vocabulary: Vocabulary, *, keep_trailing_newline: bool = True
+) -> Environment:
+    """A Jinja2 environment reading templates from ``loader``, with the filters every template may use:
+    ``term | label(vocabulary)``, ``amount | dollars`` and ``day | longdate``."""
+    env = Environment(
+        loader=loader,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=keep_trailing_newline,
+    )
+    env.filters["label"] = lambda term, name: vocabulary.label(name, term)
+    env.filters["dollars"] = _dollars
+    env.filters["longdate"] = _longdate
+    return env
+
+
+def _dollars(amount: int) -> str:
+    return f"${amount:,}"
+
+
+def _longdate(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
