@@ -281,18 +281,47 @@ def test_new_asks_in_a_terminal(
     assert run(capsys, "--root", str(root), "validate")[0] == 0
 
 
-def test_every_command_has_help() -> None:
+def command_paths() -> list[list[str]]:
+    """Every command and subcommand, read off the parser itself, so a new one is covered too."""
+    import argparse
+
+    from compendium.cli.main import _parser
+
+    found: list[list[str]] = []
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        found.append(path)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, [*path, name])
+
+    walk(_parser(), [])
+    return found
+
+
+def test_every_command_is_listed() -> None:
+    leaves = sorted(" ".join(p) for p in command_paths() if p)
+    assert leaves == [
+        "materialize", "new", "print", "schema", "stale", "validate",
+        "volume", "volume cut", "volume list", "volume publish",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", command_paths(), ids=lambda p: " ".join(p) or "compendium")
+def test_every_command_has_help(command: list[str]) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
-    for command in ([], ["validate"], ["new"], ["schema"]):
-        result = subprocess.run(
-            [sys.executable, "-m", "compendium", *command, "--help"],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
-        assert result.returncode == 0
-        assert result.stdout.startswith("usage: compendium")
+    result = subprocess.run(
+        [sys.executable, "-m", "compendium", *command, "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(" ".join(["usage: compendium", *command]))
+    # A description under the usage line, not only the generated option list.
+    assert len(result.stdout.split("\n\n")[1].strip()) > 20
 
 
 def test_command_line_run_prints_no_traceback(make_project: Callable[..., Path]) -> None:
@@ -374,22 +403,68 @@ def test_stale_boundary_and_bad_arguments(
     assert (code, err) == (2, "compendium: error: --as-of '2024-02-30' is not a date written YYYY-MM-DD\n")
 
 
-def test_loading_in_two_processes_finds_what_one_does(
-    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from compendium import parallel
-    from compendium.catalog import load_catalog
-    from compendium.records.project import Project
+TWO_PROCESSES = """
+import json, os, sys
+from pathlib import Path
 
+from compendium import catalog, parallel
+from compendium.records.project import Project
+from compendium.settings import Settings
+from compendium.site import pages
+
+parallel.MINIMUM = 2
+workers = Path(sys.argv[2])
+
+def spy(function):
+    def spied(*args, **kwargs):
+        (workers / f"{function.__name__}-{os.getpid()}").touch()
+        return function(*args, **kwargs)
+    return spied
+
+catalog._load_practice = spy(catalog._load_practice)
+pages.SiteBuilder._practice_page = spy(pages.SiteBuilder._practice_page)
+out = {}
+for processes in (1, 2):
+    loaded, problems = catalog.load_catalog(Project(Path(sys.argv[1])), processes=processes)
+    made = [(page.path, page.markdown) for page in pages.build_site(loaded, Settings("S"), processes=processes)[0]]
+    out[processes] = {
+        "problems": [str(p) for p in problems],
+        "practices": repr(sorted(loaded.practices.items())),
+        "marks": repr(sorted((str(k), v) for k, v in loaded.marks.items())),
+        "pages": made,
+        "workers": sorted(path.name.split("-")[0] + "-" + ("parent" if path.name.endswith(str(os.getpid())) else "child")
+                          for path in workers.iterdir()),
+    }
+    for path in workers.iterdir():
+        path.unlink()
+print(json.dumps(out))
+"""
+
+
+def test_loading_and_pages_in_two_processes_match_one(
+    make_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    # In a fresh interpreter: this one runs threads (the browser tests'), and a process with threads
+    # never forks, so here both runs would quietly be one.
     bad = MINIMAL.read_text(encoding="utf-8").replace("status: submitted", "status: submited")
     records: dict[str, Path | str | bytes] = {f"record-{n}.md": MINIMAL for n in range(5)}
     records["record-2.md"] = bad
+    records["record-4.md"] = MINIMAL.read_text(encoding="utf-8").replace("title:", "title: Other")
     root = make_project(records)
-    serial_catalog, serial_problems = load_catalog(Project(root))
-    monkeypatch.setattr(parallel, "MINIMUM", 2)
-    parallel_catalog, parallel_problems = load_catalog(Project(root))
-    assert serial_catalog is not None and parallel_catalog is not None
-    assert [str(p) for p in parallel_problems] == [str(p) for p in serial_problems]
-    assert len(serial_problems) > 1  # the bad record, and the titles repeated across records
-    assert parallel_catalog.practices == serial_catalog.practices
-    assert parallel_catalog.marks == serial_catalog.marks
+    (tmp_path / "workers").mkdir()
+    result = subprocess.run(
+        [sys.executable, "-c", TWO_PROCESSES, str(root), str(tmp_path / "workers")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "scripts")},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    one, two = (json.loads(result.stdout)[n] for n in ("1", "2"))
+    assert one["workers"] == ["_load_practice-parent", "_practice_page-parent"]
+    assert two["workers"] == [
+        "_load_practice-child", "_load_practice-parent", "_practice_page-child", "_practice_page-parent",
+    ]  # fmt: skip
+    assert len(one["problems"]) > 1  # the bad record, and the titles repeated across records
+    for key in ("problems", "practices", "marks", "pages"):
+        assert two[key] == one[key], key
