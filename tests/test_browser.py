@@ -143,7 +143,7 @@ def fill_submit_form(page: Any) -> None:
 def test_submit_form_writes_a_record_that_validates(
     browser: Any, site_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from compendium.cli import main
+    from compendium.cli.main import main
 
     page, hosts = new_page(browser)
     page.goto(site_url + "submit/")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from compendium.cli import main
+from compendium.cli.main import main
 
 from .conftest import RECORDS, REPO
 
@@ -285,7 +285,7 @@ def command_paths() -> list[list[str]]:
     """Every command and subcommand, read off the parser itself, so a new one is covered too."""
     import argparse
 
-    from compendium.cli.main import _parser
+    from compendium.cli.main import build_parser
 
     found: list[list[str]] = []
 
@@ -296,7 +296,7 @@ def command_paths() -> list[list[str]]:
                 for name, sub in action.choices.items():
                     walk(sub, [*path, name])
 
-    walk(_parser(), [])
+    walk(build_parser(), [])
     return found
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from compendium.cli import main
+from compendium.cli.main import main
 
 from .conftest import RECORDS
 

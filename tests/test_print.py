@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -145,6 +148,8 @@ def test_fetcher_refuses_escaping_the_assets(tmp_path: Path) -> None:
     fetcher = AssetFetcher(assets)
     with pytest.raises(FetchRefused):
         fetcher.fetch((assets / ".." / ".." / "pyproject.toml").as_uri())
+    with pytest.raises(FetchRefused, match=r"no such file among the print assets$"):
+        fetcher.fetch((assets / "missing.css").as_uri())
     assert fetcher.fetch((assets / "print.css").as_uri()).read().startswith(b"/*")
     assert fetcher.fetch("font:SourceSerifPro-Regular.ttf").read()[:4] in (b"\x00\x01\x00\x00", b"OTTO")
 
@@ -168,7 +173,7 @@ def test_a_template_reaching_outside_is_an_error_not_an_embed(catalog, tmp_path:
 
 
 def test_print_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from compendium.cli import main
+    from compendium.cli.main import main
 
     output = tmp_path / "v2.pdf"
     assert main(["--root", str(REPO), "print", "2", "-o", str(output)]) == 0
@@ -176,3 +181,35 @@ def test_print_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert out.out.startswith(f"wrote {output} (")
     assert "Volume 2: laying out 4 practices" in out.err
     assert main(["--root", str(REPO), "print", "9"]) == 2
+
+
+def test_a_fresh_install_of_the_lock_in_another_checkout_prints_the_same_bytes(
+    volume_one: Path, tmp_path: Path
+) -> None:
+    """A published volume's promise: the same bytes from any checkout, installed from uv.lock alone."""
+    uv = os.environ.get("UV") or shutil.which("uv")
+    if uv is None:
+        pytest.fail("uv is not on PATH: run the tests as the README says (uv run --locked ...)")
+    checkout = tmp_path / "elsewhere" / "compendium"
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split("\0")
+    for name in filter(None, tracked):
+        source = REPO / name
+        if source.is_file():
+            (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, checkout / name)
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "SOURCE_DATE_EPOCH")}
+    env["UV_PROJECT_ENVIRONMENT"] = str(tmp_path / "fresh-venv")  # a new environment, not this one
+    output = tmp_path / "volume-1.pdf"
+    result = subprocess.run(
+        [uv, "run", "--locked", "--no-dev", "compendium", "print", "1", "-o", str(output)],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert output.read_bytes() == volume_one.read_bytes()

@@ -2,6 +2,6 @@ from __future__ import annotations
 
 import sys
 
-from compendium.cli import main
+from compendium.cli.main import main
 
 sys.exit(main())

@@ -1,7 +1,1 @@
-"""The ``compendium`` command."""
-
-from __future__ import annotations
-
-from compendium.cli.main import main
-
-__all__ = ["main"]
+"""The ``compendium`` command: :func:`compendium.cli.main.main`, with one module per kind of command."""
