@@ -89,7 +89,7 @@ def test_our_nesting_limit_answers_before_the_parsers(tmp_path: Path, nested: st
     # libyaml (PyYAML 6.0.4) stops at 1,000 levels with its own message; ours must come first.
     started = time.perf_counter()
     message = error(tmp_path, "---\na: " + nested + "\n---\n")
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 5  # no hang: the lookahead is bounded, whatever the size
     assert f"nested more than {MAX_DEPTH} levels deep; records need at most 3" in message
 
 

@@ -258,6 +258,51 @@ def test_indexing_reports_a_page_it_cannot_write_and_cleans_up(tmp_path: Path) -
     assert not Path(indexing.folder).exists() and not (tmp_path / "site" / "pagefind").exists()
 
 
+def test_pagefind_that_cannot_start_fails_or_hangs_is_reported_and_cleaned_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from compendium.site import search
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    indexing = search.Indexing(tmp_path / "site")
+    monkeypatch.setattr(search.subprocess, "Popen", refuse)
+    with pytest.raises(search.SearchError, match=r"^Pagefind could not start: \[Errno 2\] No such file"):
+        indexing.start()
+    assert not Path(indexing.folder).exists()
+    monkeypatch.undo()
+
+    class Hung:
+        returncode = None
+
+        def communicate(self, timeout: float | None = None) -> tuple[str, str]:
+            if timeout is not None:
+                raise subprocess.TimeoutExpired("pagefind", timeout)
+            return "", ""
+
+        def poll(self) -> None:
+            return None
+
+        def kill(self) -> None:
+            pass
+
+    indexing = search.Indexing(tmp_path / "site")
+    indexing._process = Hung()  # type: ignore[assignment]
+    with pytest.raises(search.SearchError, match=r"^Pagefind took more than 10 minutes and was stopped$"):
+        indexing.finish()
+    assert not Path(indexing.folder).exists()
+
+    indexing = search.Indexing(tmp_path / "site")
+    indexing.add("practices/a/", "<p>A</p>")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "pagefind").write_text("a file where the bundle's folder goes", encoding="utf-8")
+    with pytest.raises(search.SearchError, match=r"^Pagefind failed to index .*site:\n"):
+        indexing.finish()
+
+
 def test_pages_wait_for_pagefind_in_memory_only_where_there_is_room() -> None:
     from compendium.site.search import PAGE_ROOM, scratch_root
 
@@ -318,6 +363,37 @@ def test_invalid_record_fails_the_build_with_the_same_messages(tmp_path: Path) -
     assert (
         "practices/broken.md:9:1: status: 'acepted' is not a known term in statuses; did you mean 'accepted'?"
     ) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            "use_directory_urls: false",
+            "'use_directory_urls: false' is not supported by the compendium plugin, whose pages link each "
+            "other as directory URLs (practices/<id>/); remove the setting or set it to true",
+        ),
+        (
+            "concurrency: 0",
+            "plugins.compendium.concurrency: expected a whole number of processes, 1 or more, received 0",
+        ),
+    ],
+    ids=["file-urls", "no-processes"],
+)
+def test_settings_the_plugin_refuses(tmp_path: Path, setting: str, message: str) -> None:
+    root = fixture_project(tmp_path / "project")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    if setting.startswith("concurrency"):  # an option of the plugin
+        assert "  - compendium\n" in text
+        text = text.replace("  - compendium\n", f"  - compendium:\n      {setting}\n")
+    else:
+        text += f"\n{setting}\n"
+    config.write_text(text, encoding="utf-8")
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode == 1
+    assert f"ERROR   -  {config}: {message}\n" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -439,7 +515,7 @@ def test_relative_links_between_pages() -> None:
 
 
 def test_materialize_writes_the_same_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from compendium.cli import main
+    from compendium.cli.main import main
 
     target = tmp_path / "pages"
     assert main(["--root", str(REPO), "materialize", str(target)]) == 0

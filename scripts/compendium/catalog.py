@@ -100,7 +100,7 @@ def load_catalog(
     problems: list[Problem] = []
     vocabulary = load_vocabulary(project.vocabulary, project.display(project.vocabulary), problems)
     if vocabulary is None:
-        return None, problems
+        return None, sort_problems(problems)
     catalog = Catalog(project, vocabulary)
     today = today or dt.date.today()
     paths = sorted(project.practices.glob("*.md")) if project.practices.is_dir() else []

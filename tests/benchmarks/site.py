@@ -3,7 +3,9 @@
 For 1,000 and 2,000 synthetic practices it prints our build time, the plain
 Material build time (the same bodies as static pages kept out of the nav,
 Material's default plugins), the ratios, the site sizes, and the bytes a
-reader's browser downloads for a first search. Not part of the test run::
+reader's browser downloads for a first search. It also builds with the
+plugin's ``concurrency: 1`` (no forked process, Pagefind's pages on disk), so
+the speed machinery shows what it pays. Not part of the test run::
 
     python -m tests.benchmarks.site
 """
@@ -44,6 +46,17 @@ def ours(root: Path, count: int) -> Path:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "overrides", root / "overrides")
     return root / "mkdocs.yml"
+
+
+def one_process(config: Path) -> Path:
+    """The same project with the plugin's speed machinery turned off."""
+    text = config.read_text(encoding="utf-8")
+    assert "  - compendium\n" in text
+    single = config.with_name("mkdocs-one-process.yml")
+    single.write_text(
+        text.replace("  - compendium\n", "  - compendium:\n      concurrency: 1\n"), encoding="utf-8"
+    )
+    return single
 
 
 def plain(root: Path, project: Path) -> Path:
@@ -96,19 +109,23 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="builds of each kind; the best counts")
     args = parser.parse_args()
     figures: dict[int, tuple[float, float, int, int]] = {}
+    single: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as temp:
         for count in args.sizes:
             base = Path(temp) / str(count)
             our_config = ours(base / "ours", count)
+            single_config = one_process(our_config)
             plain_config = plain(base / "plain", base / "ours")
             # A first build of each, untimed, warms the caches; then alternate, best of N each,
             # so machine noise hits both alike.
             build(plain_config, base / "plain-site")
             build(our_config, base / "ours-site")
-            ours_times, plain_times = [], []
+            ours_times, plain_times, single_times = [], [], []
             for _ in range(args.repeat):
                 plain_times.append(build(plain_config, base / "plain-site"))
+                single_times.append(build(single_config, base / "single-site"))
                 ours_times.append(build(our_config, base / "ours-site"))
+            single[count] = min(single_times)
             figures[count] = (
                 min(ours_times),
                 min(plain_times),
@@ -121,6 +138,10 @@ def main() -> int:
             print(f"  our mkdocs build:        {t_ours:6.2f} s   site {s_ours / 1e6:6.1f} MB")
             print(f"  plain Material build:    {t_plain:6.2f} s   site {s_plain / 1e6:6.1f} MB")
             print(f"  ratio ours / plain:      {t_ours / t_plain:6.2f}x  (target: at most 1.5x at 1,000)")
+            print(
+                f"  with concurrency: 1:     {single[count]:6.2f} s   "
+                f"({single[count] / t_ours:.2f}x our default build: what forking and /dev/shm save)"
+            )
             print(
                 f"  first search downloads:  {search_bytes / 1024:6.0f} KB for {shown} result cards (target: 300 KB)"
             )

@@ -1,0 +1,135 @@
+"""Every field kind's failure, with the exact words a contributor reads (as MkDocs tests ``config_options``).
+
+Each row: a declaration, a value as the strict loader hands it over, and the
+message, or the problems reported item by item with their lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compendium.records.fields import (
+    Amount,
+    Context,
+    Date,
+    Email,
+    Field,
+    Figure,
+    Invalid,
+    ListOf,
+    MapOf,
+    PartialDate,
+    Reported,
+    Slug,
+    Struct,
+    Term,
+    Text,
+    Url,
+    declare,
+)
+from compendium.records.loader import Document, Mark
+from compendium.records.volume import Choice, VolumeNumber
+
+TERMS = {"regions": {"statewide": "California (statewide)", "inland-empire": "Inland Empire"}}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pair:
+    """Two fields, for the mapping kinds."""
+
+    name: str = declare(Text("A name.", required=True))
+    note: str | None = declare(Text("A note."))
+
+
+def context(problems: list[Any]) -> Context:
+    marks = {("x",): Mark(4, 3), ("x", 0): Mark(5, 5), ("x", 1): Mark(6, 5), ("x", "bb"): Mark(7, 3)}
+    return Context(Document(Path("r.md"), {}, marks), "r.md", problems, lambda name: TERMS[name])
+
+
+EXPECT_ERROR: list[tuple[Field[Any], object, str]] = [
+    (Text("t"), ["a"], "expected text, received a list"),
+    (Text("t"), True, "expected text, received true (a yes/no value)"),
+    (Text("t"), "   ", "expected text, received nothing"),
+    (Text("t", max_length=5), "abcdefg", "is 7 characters long; at most 5 fit here"),
+    (Text("t"), "two\nlines", "expected a single line of text"),
+    (Date("d"), "2024-1-5", "expected a date written YYYY-MM-DD, received '2024-1-5'"),
+    (Date("d"), "2024-02-30", "'2024-02-30' is not a real date; expected YYYY-MM-DD"),
+    (PartialDate("d"), "spring 2022", "expected a year, YYYY-MM or YYYY-MM-DD, received 'spring 2022'"),
+    (PartialDate("d"), "2022-13", "'2022-13' is not a real date; expected YYYY, YYYY-MM or YYYY-MM-DD"),
+    (Amount("a"), "$250,000", "expected a whole number of dollars such as 250000, received '$250,000'"),
+    (Amount("a"), -5, "expected a whole number of dollars such as 250000, received -5"),
+    (Figure("n"), "about 90", "expected a number such as 120 or 12.5, received 'about 90'"),
+    (Url("u"), "www.example.org", "expected a web address starting with https://, received 'www.example.org'"),
+    (Email("e"), "info at example", "expected an e-mail address such as info@example.org, received 'info at example'"),
+    (
+        Slug("s"),
+        "Reentry_Navigators",
+        "expected a practice id (its file name without .md, e.g. 'reentry-navigators'), "
+        "received 'Reentry_Navigators'",
+    ),
+    (Term("r", "regions"), 12, "expected one of the regions terms, received 12"),
+    (Term("r", "regions"), "Inland Empire", "write the id 'inland-empire', not the label 'Inland Empire'"),
+    (
+        Term("r", "regions"),
+        "inland-empir",
+        "'inland-empir' is not a known term in regions; did you mean 'inland-empire'? "
+        "(the terms are listed in practices/vocabulary.yml)",
+    ),
+    (ListOf(Text("t"), "l"), {"a": 1}, "expected a list, received a set of fields"),
+    (ListOf(Text("t"), "l", min_items=2), ["one"], "expected at least 2 item(s), received 1"),
+    (Struct(Pair), "just text", "expected fields written as 'name: value', received 'just text'"),
+    (MapOf(Text("t"), "m"), ["a"], "expected 'id: …' entries, received a list"),
+    (VolumeNumber("v"), 0, "expected a volume number such as 1, received 0"),
+    (VolumeNumber("v"), "one", "expected a volume number such as 1, received 'one'"),
+    (Choice("c", ("draft", "published")), "final", "expected one of draft, published, received 'final'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("spec", "value", "message"), EXPECT_ERROR, ids=lambda v: None)
+def test_expect_error(spec: Field[Any], value: object, message: str) -> None:
+    with pytest.raises(Invalid) as caught:
+        spec.validate(value, ("x",), context([]))
+    assert not isinstance(caught.value, Reported)
+    assert str(caught.value) == message
+
+
+REPORTED: list[tuple[Field[Any], object, list[str]]] = [
+    (
+        ListOf(Text("t"), "l", unique=True),
+        ["a", ["b"]],
+        ["r.md:6:5: x[2]: expected text, received a list"],
+    ),
+    (ListOf(Text("t"), "l", unique=True), ["a", "a"], ["r.md:6:5: x[2] repeats 'a'; list it once"]),
+    (
+        Struct(Pair),
+        {"nme": "x"},
+        [
+            "r.md:4:3: unknown field 'nme' in x; did you mean 'name'?",
+            "r.md:4:3: x.name is required: A name.",
+        ],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("spec", "value", "messages"), REPORTED, ids=lambda v: None)
+def test_problems_are_reported_item_by_item_with_their_lines(
+    spec: Field[Any], value: object, messages: list[str]
+) -> None:
+    problems: list[Any] = []
+    with pytest.raises(Reported):
+        spec.validate(value, ("x",), context(problems))
+    assert [str(p) for p in problems] == messages
+
+
+def test_a_map_reports_each_bad_id_and_each_bad_value() -> None:
+    problems: list[Any] = []
+    with pytest.raises(Reported):
+        MapOf(Text("t", max_length=3), "m").validate({"bb": "long", "Bad Id": "y"}, ("x",), context(problems))
+    assert [str(p) for p in problems] == [
+        "r.md:7:3: x.bb: is 4 characters long; at most 3 fit here",
+        "r.md:4:3: 'Bad Id' is not a usable id; expected lowercase letters, digits and hyphens",
+    ]

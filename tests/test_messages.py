@@ -1,0 +1,288 @@
+"""The exact words of every message an editor or a contributor can meet outside a record's fields.
+
+Editorial commands, the command line's own errors, the vocabulary's checks and
+volume folders: each case sets up a project, runs the command as a user would,
+and compares the exit code and what was printed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from compendium.cli.main import main
+
+from .conftest import RECORDS, REPO
+
+MINIMAL = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
+VOCABULARY = (REPO / "practices" / "vocabulary.yml").read_text(encoding="utf-8")
+
+
+def accepted(title: str) -> str:
+    return MINIMAL.replace("Golden minimal record", title).replace("status: submitted", "status: accepted")
+
+
+def project(tmp_path: Path, vocabulary: str = VOCABULARY, **records: str) -> Path:
+    root = tmp_path / "project"
+    (root / "practices").mkdir(parents=True)
+    (root / "volumes").mkdir()
+    (root / "practices" / "vocabulary.yml").write_text(vocabulary, encoding="utf-8")
+    shutil.copytree(REPO / "overrides" / "print", root / "overrides" / "print")
+    for name, text in records.items():
+        (root / "practices" / f"{name}.md").write_text(text, encoding="utf-8")
+    return root
+
+
+def run(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--root", str(root), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+# -- editorial commands ------------------------------------------------------------------------
+
+
+def test_cut_needs_a_publisher_for_the_first_volume(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, a=accepted("A"))
+    assert run(capsys, root, "volume", "cut", "--title", "One") == (
+        2, "", "compendium: error: --publisher is required for the first volume\n"
+    )  # fmt: skip
+
+
+def test_cut_refuses_a_folder_that_exists(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, a=accepted("A"))
+    (root / "volumes" / "01-one").write_text("an editor's note, not a volume\n", encoding="utf-8")
+    assert run(capsys, root, "volume", "cut", "--title", "One", "--publisher", "Org") == (
+        2, "", "compendium: error: volumes/01-one already exists\n"
+    )  # fmt: skip
+    assert (root / "volumes" / "01-one").read_text(encoding="utf-8") == "an editor's note, not a volume\n"
+
+
+def test_publish_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, a=accepted("A"), b=accepted("B"))
+    assert run(capsys, root, "volume", "cut", "--title", "One", "--publisher", "Org")[0] == 0
+    assert run(capsys, root, "volume", "publish", "7") == (
+        2, "", "compendium: error: there is no Volume 7; 'compendium volume list' shows the volumes\n"
+    )  # fmt: skip
+    assert run(capsys, root, "volume", "publish", "1", "--date", "1 Dec 2026") == (
+        2, "", "compendium: error: --date '1 Dec 2026' is not a date written YYYY-MM-DD\n"
+    )  # fmt: skip
+    foreword = root / "volumes" / "01-one" / "foreword.md"
+    foreword.write_text("\n", encoding="utf-8")
+    assert run(capsys, root, "volume", "publish", "1") == (
+        2, "", "compendium: error: Volume 1 has an empty foreword.md; write the foreword before publishing\n"
+    )  # fmt: skip
+    foreword.write_text("A foreword.\n", encoding="utf-8")
+    record = root / "practices" / "b.md"
+    record.write_text(record.read_text(encoding="utf-8").replace("status: accepted", "status: submitted"))
+    assert run(capsys, root, "volume", "publish", "1") == (
+        2, "", "compendium: error: Volume 1 lists practices that are not accepted: b\n"
+    )  # fmt: skip
+    assert not (root / "volumes" / "01-one" / "frozen").exists()
+
+
+def test_publish_leaves_the_draft_as_it_was_when_it_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compendium.editorial import volumes
+
+    root = project(tmp_path, a=accepted("A"))
+    assert run(capsys, root, "volume", "cut", "--title", "One", "--publisher", "Org")[0] == 0
+    folder = root / "volumes" / "01-one"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def fail(folder: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(volumes, "write_checksums", fail)
+    with pytest.raises(OSError):
+        main(["--root", str(root), "volume", "publish", "1"])
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_list_with_no_volumes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, a=accepted("A"))
+    assert run(capsys, root, "volume", "list") == (
+        0, "No volumes yet; 'compendium volume cut --title …' creates the first.\n", ""
+    )  # fmt: skip
+
+
+def test_commands_that_need_a_valid_project_say_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, a=accepted("A").replace("status: accepted", "status: done"))
+    code, out, err = run(capsys, root, "volume", "list")
+    assert code == 1
+    assert out.startswith("practices/a.md:9:1: status: 'done' is not a known term in statuses")
+    assert err == "1 problem(s) found; fix them first.\n"
+
+
+def test_print_reports_a_missing_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, a=accepted("A"))
+    assert run(capsys, root, "volume", "cut", "--title", "One", "--publisher", "Org")[0] == 0
+    (root / "overrides" / "print" / "volume.html.j2").unlink()
+    assert run(capsys, root, "print", "1", "-o", str(tmp_path / "one.pdf")) == (
+        1, "", "compendium: error: overrides/print/volume.html.j2: the print template is missing\n"
+    )  # fmt: skip
+
+
+# -- compendium new -------------------------------------------------------------------------------
+
+
+def test_new_without_a_terminal_names_the_missing_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    root = project(tmp_path)
+    assert run(capsys, root, "new", "--title", "T", "--summary", "S", "--region", "statewide") == (
+        2, "", "compendium: error: --focus is required (or run in a terminal to be asked)\n"
+    )  # fmt: skip
+
+
+def test_new_in_a_terminal_refuses_an_empty_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": "")
+    root = project(tmp_path)
+    assert run(capsys, root, "new") == (2, "", "compendium: error: --title is required\n")
+
+
+def test_new_on_an_unusable_vocabulary_reports_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, vocabulary="sections: [\n")
+    code, out, _ = run(capsys, root, "new", "--title", "T")
+    assert code == 1
+    assert out.startswith("practices/vocabulary.yml:2:1: this is not valid YAML")
+
+
+def test_interrupting_a_command_says_nothing_was_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+
+    def interrupt(prompt: str = "") -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("builtins.input", interrupt)
+    root = project(tmp_path)
+    assert run(capsys, root, "new") == (130, "", "compendium: interrupted; nothing was written\n")
+    assert sorted(p.name for p in (root / "practices").iterdir()) == ["vocabulary.yml"]
+
+
+# -- the vocabulary -------------------------------------------------------------------------------
+
+
+def vocabulary_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> list[str]:
+    code, out, _ = run(capsys, project(tmp_path, vocabulary=text), "validate")
+    assert code == 1
+    return out.splitlines()
+
+
+def test_vocabulary_must_keep_the_ids_the_code_relies_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = VOCABULARY.replace("  accepted: {label: Accepted", "  approved: {label: Accepted").replace(
+        "  lead:", "  leader:"
+    )
+    status_line = 1 + VOCABULARY.splitlines().index("statuses:")
+    roles_line = 1 + VOCABULARY.splitlines().index("partner_roles:")
+    assert vocabulary_problems(tmp_path, capsys, text) == [
+        f"practices/vocabulary.yml:{roles_line}:1: partner_roles must keep the id 'lead', which Compendium "
+        "gives a meaning: the lead partner is named as a practice's author in citations (relabel it if you "
+        "like, but keep the id)",
+        f"practices/vocabulary.yml:{status_line}:1: statuses must keep the id 'accepted', which Compendium "
+        "gives a meaning: a volume gathers the accepted practices (relabel it if you like, but keep the id)",
+    ]
+
+
+def test_vocabulary_lists_each_section_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = VOCABULARY.replace(
+        "  - title: Results\n", "  - title: Need\n    prompt: Again.\n  - title: Results\n", 1
+    )
+    line = 1 + text.splitlines().index("  - title: Need", 12)
+    assert vocabulary_problems(tmp_path, capsys, text) == [
+        f"practices/vocabulary.yml:{line}:5: sections[3] repeats the section 'Need'; list each section once"
+    ]
+
+
+def test_a_region_inside_itself_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = VOCABULARY.replace(
+        "  statewide:\n    label: California (statewide)\n    system: statewide\n",
+        "  statewide:\n    label: California (statewide)\n    system: statewide\n    within: [statewide]\n",
+    )
+    line = 1 + text.splitlines().index("    within: [statewide]")
+    assert vocabulary_problems(tmp_path, capsys, text) == [
+        f"practices/vocabulary.yml:{line}:5: region 'statewide' ends up inside itself through 'within'"
+    ]
+
+
+def test_a_yaml_file_must_be_a_mapping_in_one_block(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert vocabulary_problems(tmp_path / "list", capsys, "- a\n- b\n") == [
+        "practices/vocabulary.yml:1:1: expected a mapping of 'name: value' lines"
+    ]
+    assert vocabulary_problems(tmp_path / "two", capsys, "a: 1\n---\nb: 2\n") == [
+        "practices/vocabulary.yml:2:1: only one block of fields is allowed"
+    ]
+
+
+# -- records the loader cannot take ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "expected"),
+    [
+        (
+            "folder.md",
+            lambda path: path.mkdir(),
+            "practices/folder.md: cannot be read: Is a directory",
+        ),
+        (
+            "yes-key.md",
+            lambda path: path.write_text("---\ntrue: 1\n---\n", encoding="utf-8"),
+            "practices/yes-key.md:2:1: a key must be a plain name such as 'title'",
+        ),
+    ],
+    ids=["a-folder", "a-yes-no-key"],
+)
+def test_files_the_loader_cannot_take(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    make: Callable[[Path], object],
+    expected: str,
+) -> None:
+    root = project(tmp_path)
+    make(root / "practices" / name)
+    code, out, _ = run(capsys, root, "validate")
+    assert (code, out.splitlines()) == (1, [expected])
+
+
+# -- volume folders -----------------------------------------------------------------------------
+
+
+def test_a_volume_folder_needs_its_manifest_and_foreword(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, a=accepted("A"))
+    (root / "volumes" / "01-one").mkdir()
+    (root / "volumes" / "02-two").mkdir()
+    (root / "volumes" / "02-two" / "volume.yml").write_text(
+        "number: 2\ntitle: Two\npublishers: [Org]\nstatus: draft\nsections:\n  - title: S\n    practices: [a]\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, root, "validate")
+    assert (code, out.splitlines()) == (
+        1,
+        [
+            "volumes/01-one: a volume needs a volume.yml manifest",
+            "volumes/02-two: a volume needs a foreword.md",
+            "volumes/02-two/volume.yml:1:1: volume 1 is missing: volumes are numbered 1, 2, 3 … without gaps",
+        ],
+    )
