@@ -286,3 +286,51 @@ def test_a_volume_folder_needs_its_manifest_and_foreword(
             "volumes/02-two/volume.yml:1:1: volume 1 is missing: volumes are numbered 1, 2, 3 … without gaps",
         ],
     )
+
+
+def test_a_published_volume_names_every_file_that_went_missing_or_was_added(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, a=accepted("A"), b=accepted("B"))
+    assert run(capsys, root, "volume", "cut", "--title", "One", "--publisher", "Org")[0] == 0
+    assert run(capsys, root, "volume", "publish", "1", "--date", "2026-01-15")[0] == 0
+    frozen = root / "volumes" / "01-one" / "frozen"
+    (frozen / "a.md").unlink()
+    (frozen / "c.md").write_text(accepted("C"), encoding="utf-8")
+    code, out, _ = run(capsys, root, "validate")
+    assert (code, out.splitlines()) == (
+        1,
+        [
+            "volumes/01-one/frozen/a.md: is missing, but Volume 1 was published with it",
+            "volumes/01-one/frozen/a.md: is missing: Volume 1 lists 'a' but holds no frozen text for it",
+            "volumes/01-one/frozen/c.md: was added after Volume 1 was published; a published volume never changes",
+        ],
+    )
+    (root / "volumes" / "01-one" / "SHA256SUMS").unlink()
+    code, out, _ = run(capsys, root, "validate")
+    assert out.splitlines()[0] == (
+        "volumes/01-one: Volume 1 is published but has no SHA256SUMS; publish it with "
+        "'compendium volume publish 1'"
+    )
+
+
+def test_folders_that_are_not_where_they_belong(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, a=accepted("A"))
+    (root / "practices" / "notes.txt").write_text("to do\n", encoding="utf-8")
+    manifest = "number: {n}\ntitle: T\npublishers: [Org]\nstatus: draft\nsections:\n  - title: S\n    practices: [a]\n"
+    for folder, number in (("first", 1), ("01-one", 1), ("02-two", 1), ("03-three", 4)):
+        (root / "volumes" / folder).mkdir()
+        (root / "volumes" / folder / "volume.yml").write_text(manifest.format(n=number), encoding="utf-8")
+        (root / "volumes" / folder / "foreword.md").write_text("A foreword.\n", encoding="utf-8")
+    code, out, _ = run(capsys, root, "validate")
+    assert (code, out.splitlines()) == (
+        1,
+        [
+            "practices/notes.txt: is not a record; practices/ holds <id>.md records, vocabulary.yml and the schema",
+            "volumes/02-two/volume.yml:1:1: number 1 does not match the folder name '02-two'",
+            "volumes/02-two/volume.yml:1:1: volume number 1 is already used by volumes/01-one",
+            "volumes/03-three/volume.yml:1:1: number 4 does not match the folder name '03-three'",
+            "volumes/03-three/volume.yml:1:1: volume 2 is missing: volumes are numbered 1, 2, 3 … without gaps",
+            "volumes/first: a volume folder is named <number>-<slug>, e.g. '01-genius-of-regions'",
+        ],
+    )
