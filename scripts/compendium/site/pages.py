@@ -94,6 +94,7 @@ class SiteBuilder:
         # Tokens carry a per-build secret, so no record can forge one.
         self._nonce = secrets.token_hex(6).upper()
         self._cards: dict[tuple[str, str, str], Markup] = {}
+        self._regions: dict[str, list[str]] = {}
         self._card_template = self.env.get_template("_card.html.j2")
         self.schema = practice_schema(self.vocabulary)
         """The record's JSON Schema: published with the open data and the form is built from it."""
@@ -261,7 +262,10 @@ class SiteBuilder:
 
     def _regions_of(self, practice: Practice) -> list[str]:
         """The practice's regions and every region they sit in, so it is found from any of them."""
-        return self.vocabulary.regions_with_ancestors(practice.regions)
+        # Asked for each practice under every region of every index page: walk the hierarchy once.
+        if practice.slug not in self._regions:
+            self._regions[practice.slug] = self.vocabulary.regions_with_ancestors(practice.regions)
+        return self._regions[practice.slug]
 
     def _terms_of(self, practice: Practice, vocabulary: str) -> Iterable[str]:
         if vocabulary == "regions":
