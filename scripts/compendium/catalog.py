@@ -16,7 +16,7 @@ from compendium.parallel import DEFAULT_PROCESSES, map_in_halves
 from compendium.records.body import check_body
 from compendium.records.fields import SLUG, Context, Reported, slugify, suggest
 from compendium.records.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml
-from compendium.records.practice import PRACTICE, Practice
+from compendium.records.practice import PRACTICE, RESERVED_IDS, Practice
 from compendium.records.problem import Problem, sort_problems
 from compendium.records.project import SCHEMA_FILE, VOCABULARY_FILE, Project
 from compendium.records.vocabulary import RETIRED, Vocabulary, load_vocabulary
@@ -159,6 +159,15 @@ def _load_practice(
                 None,
                 f"the file name '{path.name}' cannot be a practice id; use lowercase letters, digits "
                 f"and hyphens, e.g. '{slugify(slug)}.md'",
+            )
+        )
+    elif slug in RESERVED_IDS:
+        problems.append(
+            Problem(
+                display,
+                None,
+                None,
+                f"the file name '{path.name}' is {RESERVED_IDS[slug]}; choose another name",
             )
         )
     try:

@@ -35,6 +35,18 @@ _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _URL = re.compile(r"(https?)://[^\s/$.?#][^\s]*", re.IGNORECASE)
+# Control characters other than tab and newline: invisible on the page, ill-formed in the feed's XML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _refuse_controls(text: str) -> str:
+    match = _CONTROL.search(text)
+    if match:
+        raise Invalid(
+            f"contains the control character U+{ord(match.group()):04X} (character {match.start() + 1}), "
+            "which cannot be shown or printed; remove it"
+        )
+    return text
 
 
 def slugify(text: str) -> str:
@@ -154,7 +166,7 @@ class Text(Field[str]):
             raise Invalid(f"is {len(text)} characters long; at most {self.max_length} fit here")
         if not self.multiline and "\n" in text:
             raise Invalid("expected a single line of text")
-        return text
+        return _refuse_controls(text)
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": self.max_length}
@@ -228,7 +240,7 @@ class Url(Field[str]):
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
         if not isinstance(value, str) or not _URL.fullmatch(value.strip()):
             raise Invalid(f"expected a web address starting with https://, received {received(value)}")
-        return value.strip()
+        return _refuse_controls(value.strip())
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
         return self.described({"type": "string", "format": "uri", "pattern": "^https?://"})
@@ -240,7 +252,7 @@ class Email(Field[str]):
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
         if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()):
             raise Invalid(f"expected an e-mail address such as info@example.org, received {received(value)}")
-        return value.strip()
+        return _refuse_controls(value.strip())
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
         return self.described({"type": "string", "format": "email"})

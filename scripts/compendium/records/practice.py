@@ -271,5 +271,8 @@ class Practice:
         return self.reviewed or self.updated or self.submitted
 
 
+RESERVED_IDS = {"index": "the address of the list of all practices (practices/), so no practice can have it"}
+"""File names a practice cannot take, with why: the site gives their address to a page of its own."""
+
 PRACTICE = Struct(Practice)
 """The declaration of a whole record's front matter."""

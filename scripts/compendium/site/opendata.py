@@ -68,37 +68,49 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection)."""
+
+
+def neutralise(cell: object) -> str:
+    """A CSV cell a spreadsheet shows as text: one that would start a formula gets a leading ``'``."""
+    text = str(cell)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def _csv(rows: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                "id": row["id"],
-                "title": row["title"],
-                "summary": row["summary"],
-                "url": row["url"],
-                "regions": "; ".join(row["regions"]),
-                "partners": "; ".join(f"{p['name']} ({p['type']}, {p['role']})" for p in row["partners"]),
-                "focus": "; ".join(row["focus"]),
-                "populations": "; ".join(row.get("populations", [])),
-                "sectors": "; ".join(row.get("sectors", [])),
-                "funding": "; ".join(
-                    f["stream"] + (f" ${f['amount']:,}" if "amount" in f else "")
-                    for f in row.get("funding", [])
-                ),
-                "evidence_level": row["evidence"]["level"],
-                "evidence_basis": row["evidence"]["basis"],
-                "status": row["status"],
-                "submitted": row["submitted"],
-                "updated": row.get("updated", ""),
-                "reviewed": row.get("reviewed", ""),
-                "contact": row["contact"]["organisation"],
-                "volumes": "; ".join(str(v) for v in row["volumes"]),
-            }
-        )
+        writer.writerow({name: neutralise(value) for name, value in _csv_cells(row).items()})
     return out.getvalue().encode("utf-8")
+
+
+def _csv_cells(row: dict[str, Any]) -> dict[str, object]:
+    """One practice's CSV columns, as plain values."""
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "url": row["url"],
+        "regions": "; ".join(row["regions"]),
+        "partners": "; ".join(f"{p['name']} ({p['type']}, {p['role']})" for p in row["partners"]),
+        "focus": "; ".join(row["focus"]),
+        "populations": "; ".join(row.get("populations", [])),
+        "sectors": "; ".join(row.get("sectors", [])),
+        "funding": "; ".join(
+            f["stream"] + (f" ${f['amount']:,}" if "amount" in f else "") for f in row.get("funding", [])
+        ),
+        "evidence_level": row["evidence"]["level"],
+        "evidence_basis": row["evidence"]["basis"],
+        "status": row["status"],
+        "submitted": row["submitted"],
+        "updated": row.get("updated", ""),
+        "reviewed": row.get("reviewed", ""),
+        "contact": row["contact"]["organisation"],
+        "volumes": "; ".join(str(v) for v in row["volumes"]),
+    }
 
 
 def build_open_data(
