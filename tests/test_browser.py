@@ -241,3 +241,69 @@ def test_pages_fit_a_phone_without_sideways_scrolling(browser: Any, site_url: st
             ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName)"
         )
         assert overflow == [], f"{path}: {overflow[:5]}"
+
+
+PWN = "window.__pwned = (window.__pwned || 0) + 1"
+HOSTILE_TITLE = f'X <img src=x onerror="{PWN}">'
+HOSTILE_SUMMARY = f'Sum "><img src=x onerror="{PWN}">'
+HOSTILE_LABEL = f'Los Angeles: County <img src=x onerror="{PWN}">'
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site whose record, vocabulary label and volume carry markup where text belongs; it validates."""
+    import json
+
+    from .conftest import RECORDS
+    from .sitebuild import fixture_project, mkdocs_build
+
+    record = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
+    record = record.replace("title: Golden minimal record", "title: " + json.dumps(HOSTILE_TITLE))
+    record = record.replace("summary: Only the required fields.", "summary: " + json.dumps(HOSTILE_SUMMARY))
+    record = record.replace("regions: statewide", "regions: los-angeles-county")
+    root = fixture_project(tmp_path_factory.mktemp("hostile") / "project", {"hostile.md": record})
+    vocabulary = root / "practices" / "vocabulary.yml"
+    text = vocabulary.read_text(encoding="utf-8")
+    assert "    label: Los Angeles County\n" in text
+    vocabulary.write_text(
+        text.replace("    label: Los Angeles County\n", f"    label: {json.dumps(HOSTILE_LABEL)}\n", 1)
+    )
+    volume = root / "volumes" / "01-hostile"
+    volume.mkdir(parents=True)
+    (volume / "volume.yml").write_text(
+        f"number: 1\ntitle: {json.dumps(HOSTILE_TITLE)}\nsubtitle: {json.dumps(HOSTILE_SUMMARY)}\n"
+        "publishers: [Org]\nstatus: draft\nsections:\n  - title: One\n    practices: [hostile]\n",
+        encoding="utf-8",
+    )
+    (volume / "foreword.md").write_text("A foreword.\n", encoding="utf-8")
+    site = root / "site"
+    result = mkdocs_build(root, site, "--strict")
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("practices/hostile/", HOSTILE_TITLE),
+        ("regions/los-angeles-county/", HOSTILE_LABEL),
+        ("volumes/01-hostile/", f"Volume 1: {HOSTILE_TITLE}"),
+        ("", "Home"),
+        ("find/", "Find a practice"),
+        ("coverage/", "Coverage"),
+    ],
+    ids=["practice", "region", "volume", "home", "finder", "coverage"],
+)
+def test_markup_in_text_fields_is_shown_as_text_and_never_runs(
+    browser: Any, hostile_site: Path, path: str, title: str
+) -> None:
+    with serve(hostile_site) as url:
+        page, _ = new_page(browser, viewport={"width": 1280, "height": 900})
+        page.goto(url + path)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(200)  # a broken image's onerror runs right after load
+        assert page.evaluate("window.__pwned") is None
+        assert page.title() == f"{title} - Regional Partnership Practices Compendium"
+        page.context.close()
+    head = (hostile_site / path / "index.html").read_text(encoding="utf-8").split("</head>")[0]
+    assert "<img" not in head

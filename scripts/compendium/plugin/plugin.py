@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -150,6 +151,17 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             )
         env.globals["compendium_cache"] = {}
         return env
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # MkDocs' and Material's templates write page.meta and page.title into the HTML as they
+        # are (their autoescaping is off), in <title>, the header and <meta name="description">.
+        # Our pages' metadata comes from records, so it reaches the theme escaped; Markup keeps
+        # any template that does escape from escaping it twice.
+        if page.file.src_uri in self.generated:
+            page.meta = {
+                key: escape(value) if isinstance(value, str) else value for key, value in page.meta.items()
+            }
+        return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Second wall after validation: nothing from a record reaches a reader as script.
