@@ -35,7 +35,9 @@ def fixture_project(root: Path, records: dict[str, str | Path] | None = None) ->
     return root
 
 
-def mkdocs_build(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(
+    project: Path, site: Path, *extra: str, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [
@@ -54,7 +56,7 @@ def mkdocs_build(project: Path, site: Path, *extra: str) -> subprocess.Completed
         text=True,
         env=env,
         check=False,
-        timeout=600,
+        timeout=timeout,
     )
 
 

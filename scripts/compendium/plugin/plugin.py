@@ -203,7 +203,9 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         for volume in self.catalog.volumes.values():
             target = Path(config.site_dir) / "volumes" / volume.folder.name / pdf_name(volume)
             try:
-                print_volume(self.catalog, volume, target, _log_progress, cache)
+                print_volume(
+                    self.catalog, volume, target, _log_progress, cache, self._settings(config).site_url
+                )
             except PrintError as exc:
                 raise PluginError(str(exc)) from None
 

@@ -12,12 +12,13 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-import markdown
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
@@ -25,8 +26,9 @@ from compendium.catalog import Catalog
 from compendium.files import write_atomically
 from compendium.records.practice import Practice
 from compendium.records.volume import Volume
-from compendium.render.sanitize import clean_html
+from compendium.render.markdown import Links, TextRenderer
 from compendium.render.templates import environment
+from compendium.settings import practice_path, url_of
 
 TEMPLATE = "volume.html.j2"
 STYLESHEET = "print.css"
@@ -57,21 +59,31 @@ def source_date(volume: Volume, practices: dict[str, Practice]) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def _markdown(text: str, shift: int = 0) -> Markup:
-    """A record's Markdown as sanitized HTML, headings shifted down ``shift`` levels."""
-    html = markdown.markdown(text, extensions=["tables"], output_format="html")
-    for level in range(6 - shift, 0, -1):
-        html = html.replace(f"<h{level}", f"<h{level + shift}").replace(
-            f"</h{level}>", f"</h{level + shift}>"
-        )
-    return Markup(clean_html(html))
+def print_links(volume: Volume, site_url: str) -> Links:
+    """Links between records as the PDF writes them: to the practice's pages in this volume, else to
+    its public address (kept as text when the site's address is not known), never to a local file."""
+
+    def resolve(link: str) -> str | None:
+        scheme, netloc, path, query, anchor = urlsplit(link)
+        if scheme or netloc or not path.endswith(".md"):
+            return link
+        slug = posixpath.basename(path)[: -len(".md")]
+        if slug in volume.practices:
+            return f"#practice-{slug}"
+        if not site_url:
+            return None
+        return urlunsplit(("", "", site_url + url_of(practice_path(slug)), query, anchor))
+
+    return resolve
 
 
-def edition_html(catalog: Catalog, volume: Volume, assets: Path) -> str:
+def edition_html(catalog: Catalog, volume: Volume, assets: Path, site_url: str = "") -> str:
     """The volume as one HTML document, ready for WeasyPrint."""
     practices = catalog.volume_practices(volume)
     env = environment(FileSystemLoader(str(assets)), catalog.vocabulary, keep_trailing_newline=False)
-    env.filters["markdown"] = _markdown
+    text = TextRenderer()
+    links = print_links(volume, site_url)
+    env.filters["markdown"] = lambda source, shift=0: Markup(text.html(source, links, shift))
     partners: dict[str, list[str]] = {}
     for slug in volume.practices:
         if slug in practices:
@@ -117,13 +129,16 @@ def print_volume(
     output: Path,
     progress: Progress | None = None,
     cache: Path | None = None,
+    site_url: str = "",
 ) -> Edition:
-    """Write ``volume``'s PDF to ``output``; reuse ``cache`` when nothing it depends on has changed."""
+    """Write ``volume``'s PDF to ``output``; reuse ``cache`` when nothing it depends on has changed.
+
+    ``site_url``: the site's public address, for links to practices outside the volume."""
     say = progress or (lambda message: None)
     assets = catalog.project.print_assets
     if not (assets / TEMPLATE).is_file():
         raise PrintError(f"{catalog.project.display(assets / TEMPLATE)}: the print template is missing")
-    html = edition_html(catalog, volume, assets)
+    html = edition_html(catalog, volume, assets, site_url)
     digest = inputs_digest(html, assets)
     cached = cache / f"{digest}.pdf" if cache else None
     output.parent.mkdir(parents=True, exist_ok=True)

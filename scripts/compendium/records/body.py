@@ -50,7 +50,8 @@ class BodyProblem:
     message: str
 
 
-def _parser() -> MarkdownIt:
+def body_parser() -> MarkdownIt:
+    """The one Markdown parser of record and editor text: CommonMark with tables, raw HTML seen as such."""
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     # Keep every link so we can judge it ourselves (markdown-it would silently turn
     # a javascript: link into plain text, which Python-Markdown would not).
@@ -58,7 +59,7 @@ def _parser() -> MarkdownIt:
     return md
 
 
-_MD = _parser()
+_MD = body_parser()
 
 
 def check_body(body: str, sections: tuple[str, ...], record: Path, root: Path) -> list[BodyProblem]:

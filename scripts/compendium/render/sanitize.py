@@ -1,63 +1,58 @@
-"""Sanitizing rendered HTML with nh3, so nothing from a record can run in a reader's browser.
+"""Sanitizing rendered HTML with nh3: the second wall, after validation, between a record and a reader.
 
-Validation already refuses raw HTML, event handlers and script URLs in records;
-this is the second wall, applied to the rendered HTML of every generated page,
-so that even a record that bypassed validation cannot reach a reader with a
-script, an event handler, a ``javascript:`` URL or an iframe.
+Validation refuses raw HTML, event handlers and script addresses in records.
+Whatever is rendered from Markdown is still cleaned with the narrowest
+allow-list that Markdown's own output needs: no form controls, no scripts or
+frames, no ``style``, and only http(s), mailto and relative addresses.
+
+* :func:`clean_text_html` takes a record's (or an editor's) text, which gets no
+  ``id``, ``class`` or ``style`` at all;
+* :func:`clean_html` takes a generated page's own Markdown once converted, whose
+  headings keep the ids and permalinks the table of contents gives them.
+
+The templates' own HTML blocks (forms, cards, the finder) are set aside before
+conversion and never come through here: they hold escaped values only.
 """
 
 from __future__ import annotations
 
 import nh3
 
-_TAGS = set(nh3.ALLOWED_TAGS) | {
-    "a", "abbr", "article", "aside", "button", "caption", "dd", "details", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "input",
-    "label", "legend", "li", "nav", "ol", "option", "output", "p", "section", "select", "small", "span", "summary",
-    "table", "tbody", "td", "th", "thead", "time", "tr", "ul",
+_MARKDOWN_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li",
+    "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
-_GLOBAL = {
-    "class", "id", "title", "lang", "dir", "hidden", "role", "tabindex",
-    "aria-label", "aria-labelledby", "aria-describedby", "aria-live", "aria-hidden", "aria-current",
-    "aria-controls", "aria-expanded", "aria-atomic", "aria-busy",
-    "data-pagefind-body", "data-pagefind-ignore", "data-pagefind-filter", "data-pagefind-meta",
-    "data-pagefind-sort", "data-facet", "data-value", "data-count",
-}  # fmt: skip
-_ATTRIBUTES: dict[str, set[str]] = {
-    "*": _GLOBAL,
-    "a": {"href", "hreflang", "type", "download"},
-    "img": {"src", "alt", "width", "height", "loading", "decoding"},
-    "td": {"colspan", "rowspan", "headers"},
-    "th": {"colspan", "rowspan", "scope", "headers"},
-    "time": {"datetime"},
-    "form": {"action", "method"},
-    "input": {
-        "type",
-        "name",
-        "value",
-        "placeholder",
-        "autocomplete",
-        "inputmode",
-        "enterkeyhint",
-        "spellcheck",
-    },
-    "select": {"name", "multiple"},
-    "option": {"value", "selected"},
-    "label": {"for"},
-    "button": {"type", "name", "value"},
-    "ol": {"start", "reversed"},
-    "output": {"for"},
-    "details": {"open"},
+"""What Markdown (CommonMark with tables) writes."""
+_TEXT_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
 }
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_PAGE_ATTRIBUTES: dict[str, set[str]] = {**_TEXT_ATTRIBUTES, **{tag: {"id"} for tag in _HEADINGS}}
+_SCHEMES = {"http", "https", "mailto"}
+
+
+def clean_text_html(html: str) -> str:
+    """Rendered record or editor text with only what Markdown writes: no ids, classes or styles."""
+    return nh3.clean(
+        html,
+        tags=_MARKDOWN_TAGS,
+        attributes=_TEXT_ATTRIBUTES,
+        url_schemes=_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 def clean_html(html: str) -> str:
-    """``html`` with only the tags, attributes and URL schemes a reader's page needs."""
+    """A generated page's converted Markdown: the same, and its headings' ids and permalinks."""
     return nh3.clean(
         html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        tags=_MARKDOWN_TAGS,
+        attributes=_PAGE_ATTRIBUTES,
+        allowed_classes={"a": {"headerlink"}},
+        url_schemes=_SCHEMES,
         link_rel=None,
         strip_comments=True,
     )

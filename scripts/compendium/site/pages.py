@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import posixpath
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from compendium.records.fields import SLUG
 from compendium.records.practice import Practice
 from compendium.records.vocabulary import LEAD, SUBMITTED
 from compendium.records.volume import Volume
+from compendium.render.markdown import Heading, TextRenderer, site_links
 from compendium.render.templates import environment
 from compendium.settings import Settings, practice_path, relative, url_of, volume_path
 from compendium.site.converter import Converter, Html
@@ -52,7 +55,8 @@ class Page:
     Python-Markdown re-parses every raw HTML block with ``html.parser``, which
     made half of a 1,000-practice build; the blocks our own templates make need
     no Markdown, so a renderer may convert ``stashed`` and put each block back
-    where ``<p>token</p>`` appears. Text from records is never stashed.
+    where ``<p>token</p>`` appears. Record text is stashed too, as HTML its own parser
+    made and the narrow sanitizer cleaned; Python-Markdown never reads it.
     """
     html: Html | None = None
     """The page's final HTML when a :class:`Converter` made it with the page (practice pages)."""
@@ -70,6 +74,14 @@ INDEX_FACETS = (
     ("populations", "populations", "Populations", "population"),
 )
 """(folder, vocabulary, heading, singular) for each "ways in" index."""
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def _as_markdown_text(text: str) -> str:
+    """``text`` as Markdown that says exactly that: every character Markdown would act on escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 class SiteBuilder:
@@ -95,6 +107,7 @@ class SiteBuilder:
         self._nonce = secrets.token_hex(6).upper()
         self._cards: dict[tuple[str, str, str], Markup] = {}
         self._regions: dict[str, list[str]] = {}
+        self._text = TextRenderer()
         self._card_template = self.env.get_template("_card.html.j2")
         self.schema = practice_schema(self.vocabulary)
         """The record's JSON Schema: published with the open data and the form is built from it."""
@@ -178,15 +191,15 @@ class SiteBuilder:
             newest_count=NEWEST_COUNT,
             **context,
         )
-        # Stash the template's own HTML blocks (they start a paragraph with '<');
-        # record text is filled into its slot only afterwards, so it is never stashed.
+        # Stash the template's own HTML blocks (they start a paragraph with '<'); record text is
+        # filled into its slot only afterwards, so none of it can pass for a template's block.
         parts: list[str] = []
         blocks: dict[str, str] = {}
         # Unique across pages (a renderer may pool every page's blocks) without a shared
         # counter, so pages can be rendered in two processes.
         page_key = hashlib.sha1(path.encode()).hexdigest()[:12].upper()
         for number, chunk in enumerate(rendered.split("\n\n")):
-            if chunk.startswith("<"):
+            if chunk.lstrip("\n").startswith("<"):
                 token = f"CMPBLOCK{self._nonce}{page_key}{number:04X}"
                 blocks[token] = chunk
                 parts.append(token)
@@ -194,9 +207,24 @@ class SiteBuilder:
                 parts.append(chunk)
         stashed = "\n\n".join(parts)
         markdown = rendered
+        # Record and editor text, read by the validator's parser: its headings become the page's own
+        # (escaped, for the table of contents), the HTML between them a block of its own.
+        links = site_links(path, relative)
         for name, marker in markers.items():
-            stashed = stashed.replace(marker, slots[name])
-            markdown = markdown.replace(marker, slots[name])
+            written: list[str] = []
+            shown: list[str] = []
+            for number, part in enumerate(self._text.parts(slots[name], links)):
+                if isinstance(part, Heading):
+                    line = "#" * part.level + " " + _as_markdown_text(part.text)
+                    written.append(line)
+                    shown.append(line)
+                else:
+                    token = f"CMPBLOCK{self._nonce}{page_key}{0x8000 + number:04X}"
+                    blocks[token] = part
+                    written.append(token)
+                    shown.append(part)
+            stashed = stashed.replace(marker, "\n\n".join(written))
+            markdown = markdown.replace(marker, "\n\n".join(shown))
         return Page(path, markdown, source, in_nav, indexed, stashed, blocks)
 
     def _card(self, practice: Practice, heading: str, path: str) -> Markup:
