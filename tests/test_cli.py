@@ -153,7 +153,8 @@ def test_symlinked_record_is_refused(
     code, out, _ = run(capsys, "--root", str(root), "validate")
     assert (code, out) == (
         1,
-        "practices/linked.md: is a symbolic link; a record must be a regular file in practices/\n",
+        "practices/linked.md: is a symbolic link; Compendium reads only regular files inside the project: "
+        "put the file itself here\n",
     )
 
 

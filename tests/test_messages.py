@@ -334,3 +334,85 @@ def test_folders_that_are_not_where_they_belong(tmp_path: Path, capsys: pytest.C
             "volumes/first: a volume folder is named <number>-<slug>, e.g. '01-genius-of-regions'",
         ],
     )
+
+
+# -- nothing from outside the project ------------------------------------------------------------
+
+LINKED = (
+    "is a symbolic link; Compendium reads only regular files inside the project: put the file itself here"
+)
+
+
+def draft_volume(root: Path) -> Path:
+    folder = root / "volumes" / "01-one"
+    folder.mkdir()
+    (folder / "volume.yml").write_text(
+        "number: 1\ntitle: One\npublishers: [Org]\nstatus: draft\nsections:\n  - title: S\n    practices: [a]\n",
+        encoding="utf-8",
+    )
+    (folder / "foreword.md").write_text("A foreword.\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("link", "target"),
+    [
+        ("volumes/01-one/foreword.md", "/proc/self/environ"),
+        ("volumes/01-one/foreword.md", "../../.git/config"),
+        ("volumes/01-one/errata.yml", "{outside}"),
+        ("practices/vocabulary.yml", "{outside}"),
+        ("overrides/print/print.css", "{outside}"),
+    ],
+    ids=["foreword-environ", "foreword-git-config", "errata", "vocabulary", "print-asset"],
+)
+def test_no_file_is_read_through_a_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], link: str, target: str
+) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("SECRET=hunter2\n", encoding="utf-8")
+    root = project(tmp_path, a=accepted("A"))
+    draft_volume(root)
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text("[remote]\n  token = secret\n", encoding="utf-8")
+    path = root / link
+    if path.exists():
+        path.unlink()
+    path.symlink_to(target.format(outside=outside))
+    code, out, _ = run(capsys, root, "validate")
+    assert code == 1
+    assert f"{link}: {LINKED}" in out.splitlines()
+    assert "SECRET" not in out and "token" not in out
+
+
+def test_a_volume_folder_that_is_a_link_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, a=accepted("A"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    folder = draft_volume(root)
+    folder.rename(elsewhere / "01-one")
+    folder.symlink_to(elsewhere / "01-one")
+    code, out, _ = run(capsys, root, "validate")
+    assert (code, out.splitlines()) == (1, [f"volumes/01-one: {LINKED}"])
+
+
+def test_a_frozen_text_that_is_a_link_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, a=accepted("A"))
+    assert run(capsys, root, "volume", "cut", "--title", "One", "--publisher", "Org")[0] == 0
+    assert run(capsys, root, "volume", "publish", "1", "--date", "2026-01-15")[0] == 0
+    frozen = root / "volumes" / "01-one" / "frozen" / "a.md"
+    frozen.unlink()
+    frozen.symlink_to(root / "practices" / "a.md")
+    code, out, _ = run(capsys, root, "validate")
+    assert (code, out.splitlines()) == (1, [f"volumes/01-one/frozen/a.md: {LINKED}"])
+
+
+def test_a_foreword_is_read_within_the_size_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path, a=accepted("A"))
+    folder = draft_volume(root)
+    (folder / "foreword.md").write_text("A long foreword. " * 20_000, encoding="utf-8")
+    code, out, _ = run(capsys, root, "validate")
+    assert (code, out.splitlines()) == (
+        1, ["volumes/01-one/foreword.md: the file is 340,000 bytes; a record may be at most 262,144 bytes"]
+    )  # fmt: skip

@@ -673,3 +673,18 @@ def test_a_pathological_body_builds_in_seconds(tmp_path: Path) -> None:
     result = mkdocs_build(root, tmp_path / "site", timeout=120)
     assert result.returncode == 0, result.stderr
     assert "[[[[" in (tmp_path / "site" / "practices" / "brackets" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("where", ["overrides/assets/leak.txt", "overrides/theme/partials/leak.html"])
+def test_the_build_publishes_no_file_through_a_link(tmp_path: Path, where: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET=hunter2\n", encoding="utf-8")
+    root = fixture_project(tmp_path / "project")
+    (root / where).symlink_to(secret)
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode == 1
+    assert (
+        f"ERROR   -  {where}: is a symbolic link; Compendium reads only regular files inside the project: "
+        "put the file itself here\n"
+    ) in result.stderr
+    assert not (tmp_path / "site" / "leak.txt").exists()

@@ -15,7 +15,7 @@ from pathlib import Path
 from compendium.parallel import DEFAULT_PROCESSES, map_in_halves
 from compendium.records.body import check_body
 from compendium.records.fields import SLUG, Context, Reported, slugify, suggest
-from compendium.records.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml
+from compendium.records.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml, read_text
 from compendium.records.practice import PRACTICE, RESERVED_IDS, Practice
 from compendium.records.problem import Problem, sort_problems
 from compendium.records.project import SCHEMA_FILE, VOCABULARY_FILE, Project
@@ -98,6 +98,12 @@ def load_catalog(
     record can be checked without it.
     """
     problems: list[Problem] = []
+    for path in (project.practices, project.volumes, project.vocabulary):
+        refused = project.refusal(path) if path.exists() or path.is_symlink() else None
+        if refused:
+            problems.append(Problem(project.display(path), None, None, refused))
+    if problems:
+        return None, problems
     vocabulary = load_vocabulary(project.vocabulary, project.display(project.vocabulary), problems)
     if vocabulary is None:
         return None, sort_problems(problems)
@@ -112,6 +118,7 @@ def load_catalog(
         if practice is not None:
             catalog.practices[practice.slug] = practice
     _check_practice_folder(project, problems)
+    _check_print_assets(project, problems)
     _check_across(catalog, problems)
     _load_volumes(catalog, problems)
     return catalog, sort_problems(problems)
@@ -145,10 +152,12 @@ def _load_practice(
     marks: dict[Path, dict[KeyPath, Mark]] | None = None,
 ) -> Practice | None:
     display = project.display(path)
-    if path.is_symlink():
-        problems.append(
-            Problem(display, None, None, "is a symbolic link; a record must be a regular file in practices/")
-        )
+    if path.absolute().is_relative_to(project.root.absolute()) or path.is_symlink():
+        refused = project.refusal(path)
+    else:  # a draft named on the command line, checked where it is
+        refused = None
+    if refused:
+        problems.append(Problem(display, None, None, refused))
         return None
     slug = path.stem
     if not SLUG.fullmatch(slug):
@@ -234,6 +243,18 @@ def _check_practice_folder(project: Project, problems: list[Problem]) -> None:
             )
 
 
+def _check_print_assets(project: Project, problems: list[Problem]) -> None:
+    """The print edition embeds what its folder holds: it too is read only as regular files of the project."""
+    assets = project.print_assets
+    if not (assets.exists() or assets.is_symlink()):
+        return
+    refused = project.refusal(assets)
+    paths = [] if refused else sorted(assets.rglob("*"))
+    for path, reason in [(assets, refused), *((p, project.refusal(p)) for p in paths)]:
+        if reason:
+            problems.append(Problem(project.display(path), None, None, reason))
+
+
 def _check_across(catalog: Catalog, problems: list[Problem]) -> None:
     titles: dict[str, Practice] = {}
     for practice in catalog.practices.values():
@@ -315,6 +336,29 @@ def _load_volume(catalog: Catalog, folder: Path, problems: list[Problem]) -> Vol
     project = catalog.project
     manifest = folder / MANIFEST
     display = project.display(manifest)
+    if reason := project.refusal(folder):
+        problems.append(Problem(project.display(folder), None, None, reason))
+        return None
+    refused = [
+        Problem(project.display(path), None, None, reason)
+        for path in (
+            manifest,
+            folder / FOREWORD,
+            folder / ERRATA,
+            folder / CHECKSUMS,
+            folder / FROZEN,
+        )
+        if (path.exists() or path.is_symlink()) and (reason := project.refusal(path))
+    ]
+    refused += [
+        Problem(project.display(path), None, None, reason)
+        for path in sorted((folder / FROZEN).glob("*"))
+        if (folder / FROZEN).is_dir() and not refused
+        if (reason := project.refusal(path))
+    ]
+    if refused:
+        problems.extend(refused)
+        return None
     if not manifest.is_file():
         problems.append(Problem(project.display(folder), None, None, f"a volume needs a {MANIFEST} manifest"))
         return None
@@ -327,7 +371,10 @@ def _load_volume(catalog: Catalog, folder: Path, problems: list[Problem]) -> Vol
     foreword_path = folder / FOREWORD
     foreword = ""
     if foreword_path.is_file():
-        foreword = foreword_path.read_text(encoding="utf-8")
+        try:
+            foreword = read_text(foreword_path, project.display(foreword_path))
+        except LoadError as exc:
+            problems.extend(exc.problems)
         for found in check_body(foreword, (), foreword_path, project.root):
             problems.append(Problem(project.display(foreword_path), found.line, found.column, found.message))
     else:

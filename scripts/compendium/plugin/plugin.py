@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from compendium.catalog import Catalog, load_catalog
 from compendium.plugin.config import CompendiumConfig
 from compendium.plugin.structure import ConvertedPage
+from compendium.records.problem import Problem
 from compendium.records.project import Project
 from compendium.settings import Settings, pdf_name, url_of
 from compendium.site.converter import Converter, finish_html
@@ -75,6 +76,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         assert self.project is not None
         processes = self.config.concurrency
         catalog, problems = load_catalog(self.project, processes=processes)
+        problems += self._unsafe_site_files(files, config)
         if problems or catalog is None:
             for problem in problems:
                 log.error(str(problem))
@@ -113,6 +115,25 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 in_memory=processes > 1,
             )
         return files
+
+    def _unsafe_site_files(self, files: Files, config: MkDocsConfig) -> list[Problem]:
+        """The docs folder's files and the theme overrides MkDocs would publish or render, that are
+        links or lie outside the project: the build reads only the project's own regular files."""
+        assert self.project is not None
+        docs = Path(config.docs_dir).absolute()
+        paths = [
+            Path(file.abs_src_path)
+            for file in files
+            if file.abs_src_path and Path(file.abs_src_path).absolute().is_relative_to(docs)
+        ]
+        custom = config.theme.custom_dir
+        if custom:
+            paths += sorted(Path(custom).rglob("*"))
+        return [
+            Problem(self.project.display(path), None, None, reason)
+            for path in paths
+            if (reason := self.project.refusal(path))
+        ]
 
     def _add(self, files: Files, file: File) -> None:
         existing = files.get_file_from_path(file.src_uri)

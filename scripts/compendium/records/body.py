@@ -157,7 +157,11 @@ def _check_inline(
                 )
         elif child.type in ("link_open", "image"):
             target = str(child.attrGet("href" if child.type == "link_open" else "src") or "")
-            problem = judge_target(target, record, root)
+            problem: str | None = (
+                _image_problem(target, record, root)
+                if child.type == "image"
+                else judge_target(target, record, root)
+            )
             if problem:
                 what = "image" if child.type == "image" else "link"
                 problems.append(
@@ -204,6 +208,23 @@ def judge_target(target: str, record: Path, root: Path) -> str | None:
     if not resolved.is_file():
         return "points to a practice that does not exist"
     return None
+
+
+def _image_problem(target: str, record: Path, root: Path) -> str:
+    # A record's image would be fetched from its host by every reader's browser (the site makes no
+    # request to another host), and neither the site nor the print edition has images of its own yet.
+    decoded = _normalise(target)
+    scheme = _SCHEME.match(decoded)
+    if decoded.startswith("//") or (scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES):
+        return judge_target(target, record, root) or ""
+    if scheme:
+        return (
+            "is on another host, which every reader's browser would then call; the compendium shows no "
+            "images from elsewhere: link to the page that shows it instead"
+        )
+    return (
+        "is not allowed: records cannot carry images yet; describe it in words or link to where it is shown"
+    )
 
 
 def _normalise(target: str) -> str:

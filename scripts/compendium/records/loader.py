@@ -169,6 +169,11 @@ def load_yaml(path: Path, display: str) -> Document:
     return Document(path, data, marks, text=text)
 
 
+def read_text(path: Path, display: str) -> str:
+    """A text file of the project (a foreword), with the same size and UTF-8 checks as a record."""
+    return _read_text(path, display)
+
+
 def _read_text(path: Path, display: str) -> str:
     try:
         size = path.stat().st_size

@@ -41,6 +41,24 @@ class Project:
     def print_assets(self) -> Path:
         return self.root / "overrides" / "print"
 
+    def refusal(self, path: Path) -> str | None:
+        """Why ``path`` may not be read, or None: Compendium reads only regular files inside the project.
+
+        A link could publish anything the build machine holds (``/proc/self/environ``, ``.git/config``)
+        on the public site and in a PDF."""
+        if path.is_symlink():
+            return (
+                "is a symbolic link; Compendium reads only regular files inside the project: "
+                "put the file itself here"
+            )
+        try:
+            inside = path.resolve().is_relative_to(self.root.resolve())
+        except (OSError, RuntimeError):  # a loop of links
+            inside = False
+        if not inside:
+            return "lies outside the project (a folder on its way is a link); put the file itself here"
+        return None
+
     def display(self, path: Path) -> str:
         """How problems name ``path``: relative to the project when inside it."""
         try:
