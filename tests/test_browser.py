@@ -307,3 +307,65 @@ def test_markup_in_text_fields_is_shown_as_text_and_never_runs(
         page.context.close()
     head = (hostile_site / path / "index.html").read_text(encoding="utf-8").split("</head>")[0]
     assert "<img" not in head
+
+
+def violations(page: Any) -> list[str]:
+    """Every Content-Security-Policy violation the page has reported so far."""
+    found: list[str] = page.evaluate("window.__violations || []")
+    return found
+
+
+def watch_violations(page: Any) -> None:
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));"
+    )
+
+
+def test_every_page_declares_its_policy_before_any_script(repo_site: Path) -> None:
+    pages = sorted(repo_site.rglob("*.html"))
+    assert len(pages) > 40
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        policy = html.find('<meta http-equiv="Content-Security-Policy"')
+        assert html.count('http-equiv="Content-Security-Policy"') == 1, path
+        assert -1 < policy < html.find("<script"), path
+        assert "'unsafe-inline'" not in html[policy:].split(">", 1)[0].split("script-src", 1)[1].split(";")[0]
+
+
+def test_the_site_works_under_its_policy_and_an_injected_handler_does_not_run(
+    browser: Any, site_url: str
+) -> None:
+    page, hosts = new_page(browser, viewport={"width": 1280, "height": 900})
+    watch_violations(page)
+    # The finder: Pagefind's script, its WebAssembly and its index chunks.
+    page.goto(site_url + "find/")
+    page.fill("#cmp-q", "partners")
+    wait_for_results(page, "match “partners”")
+    assert results(page)
+    # The palette toggle: Material's own script.
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("s => document.body.getAttribute('data-md-color-scheme') !== s", arg=scheme)
+    # The Submit form builds its fields from the schema with its own script.
+    page.goto(site_url + "submit/")
+    page.wait_for_function(
+        "!document.getElementById('cmp-submit-status').textContent.includes('needs JavaScript')"
+    )
+    assert violations(page) == []
+    # Markup that reached a page some other way: its handler and its script are refused.
+    page.goto(site_url + "practices/k16-shared-governance/")
+    page.evaluate(
+        """() => {
+            document.body.insertAdjacentHTML('beforeend', '<img src="data:," onerror="window.__pwned = 1">');
+            const script = document.createElement('script');
+            script.textContent = 'window.__pwned = 2';
+            document.body.append(script);
+        }"""
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None
+    assert any(v.startswith("script-src") for v in violations(page))
+    assert {host for host in hosts if host} == {urlsplit(site_url).netloc}
+    page.context.close()

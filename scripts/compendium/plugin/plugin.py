@@ -26,6 +26,7 @@ from compendium.records.project import Project
 from compendium.settings import Settings, pdf_name, url_of
 from compendium.site.converter import Converter, finish_html
 from compendium.site.pages import build_site
+from compendium.site.policy import with_policy
 from compendium.site.search import Indexing, SearchError
 
 log = logging.getLogger("mkdocs.plugins.compendium")
@@ -197,6 +198,13 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                     self.indexing = None
                     raise PluginError(str(exc)) from None
         return html
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return with_policy(output)
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        # The theme's own pages (404.html) carry the policy too; sitemap.xml is no page.
+        return with_policy(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.pdf:
