@@ -99,7 +99,7 @@ def test_publish_leaves_the_draft_as_it_was_when_it_fails(
     def fail(folder: Path) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(volumes, "write_checksums", fail)
+    monkeypatch.setattr(volumes, "checksums_text", fail)
     with pytest.raises(OSError):
         main(["--root", str(root), "volume", "publish", "1"])
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
@@ -309,8 +309,8 @@ def test_a_published_volume_names_every_file_that_went_missing_or_was_added(
     (root / "volumes" / "01-one" / "SHA256SUMS").unlink()
     code, out, _ = run(capsys, root, "validate")
     assert out.splitlines()[0] == (
-        "volumes/01-one: Volume 1 is published but has no SHA256SUMS; publish it with "
-        "'compendium volume publish 1'"
+        "volumes/01-one: Volume 1 is published but has no SHA256SUMS; restore it from the repository's "
+        "history (git checkout -- volumes/01-one/SHA256SUMS)"
     )
 
 
@@ -416,3 +416,80 @@ def test_a_foreword_is_read_within_the_size_limit(tmp_path: Path, capsys: pytest
     assert (code, out.splitlines()) == (
         1, ["volumes/01-one/foreword.md: the file is 340,000 bytes; a record may be at most 262,144 bytes"]
     )  # fmt: skip
+
+
+# -- interrupted work ---------------------------------------------------------------------------
+
+KILLED_AT = """
+import os, signal, sys
+from compendium.editorial import volumes
+
+step, calls = sys.argv[1], [0]
+
+def killing(original, nth):
+    def call(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] == nth:
+            os.kill(os.getpid(), signal.SIGKILL)  # a real signal, in the middle of the work
+        return original(*args, **kwargs)
+    return call
+
+if step.startswith("copy"):
+    volumes.shutil.copyfile = killing(volumes.shutil.copyfile, int(step[4:]))
+elif step.startswith("replace"):
+    import pathlib
+    pathlib.Path.replace = killing(pathlib.Path.replace, int(step[7:]))
+elif step.startswith("rename"):
+    import pathlib
+    pathlib.Path.rename = killing(pathlib.Path.rename, int(step[6:]))
+from compendium.cli.main import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def killed(root: Path, step: str, *command: str) -> int:
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED_AT, step, "--root", str(root), *command],
+        env={**os.environ, "PYTHONPATH": str(REPO / "scripts")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["copy1", "copy2", "rename1", "replace1", "replace2"],
+    ids=["copying-texts", "copying-the-foreword", "moving-frozen", "moving-checksums", "before-the-manifest"],
+)
+def test_a_publish_killed_at_any_step_is_finished_by_the_next(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], step: str
+) -> None:
+    root = project(tmp_path, a=accepted("A"), b=accepted("B"))
+    assert run(capsys, root, "volume", "cut", "--title", "One", "--publisher", "Org")[0] == 0
+    folder = root / "volumes" / "01-one"
+    draft = (folder / "volume.yml").read_bytes()
+    assert killed(root, step, "volume", "publish", "1", "--date", "2026-01-15") == -9
+    # Still a draft, and a valid project: nothing half-published is ever shown.
+    assert (folder / "volume.yml").read_bytes() == draft
+    assert run(capsys, root, "validate") == (0, "OK: 2 practices and 1 volume(s) are valid.\n", "")
+    code, out, _ = run(capsys, root, "volume", "publish", "1", "--date", "2026-01-15")
+    assert code == 0 and out.startswith("Published Volume 1 on 2026-01-15")
+    assert run(capsys, root, "validate")[0] == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["SHA256SUMS", "foreword.md", "frozen", "volume.yml"]
+
+
+def test_a_cut_killed_midway_leaves_a_valid_project_and_the_next_cut_completes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, a=accepted("A"))
+    assert killed(root, "rename1", "volume", "cut", "--title", "One", "--publisher", "Org") == -9
+    assert [p.name.startswith(".cut-") for p in (root / "volumes").iterdir()] == [True]
+    assert run(capsys, root, "validate") == (0, "OK: 1 practices and 0 volume(s) are valid.\n", "")
+    assert run(capsys, root, "volume", "cut", "--title", "One", "--publisher", "Org")[0] == 0
+    assert sorted(p.name for p in (root / "volumes").iterdir()) == ["01-one"]

@@ -167,7 +167,8 @@ def test_volume_manifest_problems(project: Path, capsys: pytest.CaptureFixture[s
     code, out, _ = run(capsys, project, "validate")
     assert code == 1
     assert out.splitlines() == [
-        "volumes/01-broken: Volume 1 is published but has no SHA256SUMS; publish it with 'compendium volume publish 1'",
+        "volumes/01-broken: Volume 1 is published but has no SHA256SUMS; restore it from the repository's "
+        "history (git checkout -- volumes/01-broken/SHA256SUMS)",
         "volumes/01-broken/volume.yml:4:1: a published volume needs its publication date: 'published: YYYY-MM-DD'",
         "volumes/01-broken/volume.yml:7:28: practice 'missing-one' does not exist in practices/",
         "volumes/01-broken/volume.yml:7:41: practice 'b-reentry' is listed twice in this volume (first in section 1)",

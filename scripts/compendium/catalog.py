@@ -284,7 +284,8 @@ def _load_volumes(catalog: Catalog, problems: list[Problem]) -> None:
     project = catalog.project
     if not project.volumes.is_dir():
         return
-    for folder in sorted(p for p in project.volumes.iterdir() if p.is_dir()):
+    # Hidden folders are where cut and publish stage their work; the next run clears what they left.
+    for folder in sorted(p for p in project.volumes.iterdir() if p.is_dir() and not p.name.startswith(".")):
         display = project.display(folder)
         match = FOLDER.fullmatch(folder.name)
         if not match:
@@ -438,8 +439,8 @@ def _check_frozen(catalog: Catalog, volume: Volume, problems: list[Problem]) -> 
                 project.display(volume.folder),
                 None,
                 None,
-                f"{volume.label} is published but has no {CHECKSUMS}; publish it with "
-                f"'compendium volume publish {volume.number}'",
+                f"{volume.label} is published but has no {CHECKSUMS}; restore it from the repository's "
+                f"history (git checkout -- {project.display(sums_path)})",
             )
         )
         return

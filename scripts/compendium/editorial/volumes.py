@@ -19,7 +19,11 @@ from compendium.records.fields import slugify
 from compendium.records.loader import load_yaml
 from compendium.records.practice import Practice
 from compendium.records.vocabulary import ACCEPTED
-from compendium.records.volume import CHECKSUMS, FOREWORD, FROZEN, MANIFEST, Volume, write_checksums
+from compendium.records.volume import CHECKSUMS, FOREWORD, FROZEN, MANIFEST, Volume, checksums_text
+
+STAGING_CUT = ".cut-"
+STAGING_PUBLISH = ".publish-"
+"""Where cut and publish stage their writes; hidden folders, which validation and the build pass over."""
 
 
 class EditorialError(Exception):
@@ -79,7 +83,9 @@ def cut_volume(
         f"This volume gathers {count} practice{'s' if count != 1 else ''} from "
         f"{len(cut.sections)} region{'s' if len(cut.sections) != 1 else ''}.\n"
     )
-    staging = Path(tempfile.mkdtemp(prefix=".cut-", dir=catalog.project.volumes))
+    for leftover in catalog.project.volumes.glob(STAGING_CUT + "*"):  # from a cut that was stopped
+        shutil.rmtree(leftover, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_CUT, dir=catalog.project.volumes))
     try:
         header = (
             f"# {title}: the manifest of Volume {number}.\n"
@@ -97,7 +103,13 @@ def cut_volume(
 
 
 def publish_volume(catalog: Catalog, number: int, day: dt.date) -> Volume:
-    """Freeze draft ``number``: copy the texts as published, set the date, write SHA-256 checksums."""
+    """Freeze draft ``number``: copy the texts as published, set the date, write SHA-256 checksums.
+
+    Everything is made in a staging folder, then put in place in three renames: the frozen texts,
+    the checksums, and last the manifest that says 'published'. Until that last step the volume is
+    still a draft, so an interrupted publish leaves a draft that the next publish completes: what
+    it left (a staging folder, frozen/, SHA256SUMS) is derived from the draft and made again.
+    """
     volume = catalog.volumes.get(number)
     if volume is None:
         raise EditorialError(f"there is no Volume {number}; 'compendium volume list' shows the volumes")
@@ -108,12 +120,9 @@ def publish_volume(catalog: Catalog, number: int, day: dt.date) -> Volume:
     not_ready = [slug for slug in volume.practices if catalog.practices[slug].status != ACCEPTED]
     if not_ready:
         raise EditorialError(f"{volume.label} lists practices that are not accepted: {', '.join(not_ready)}")
-    if (volume.folder / FROZEN).exists():
-        raise EditorialError(
-            f"{catalog.project.display(volume.folder / FROZEN)} exists in a draft; remove it first"
-        )
     if not volume.foreword.strip():
         raise EditorialError(f"{volume.label} has an empty {FOREWORD}; write the foreword before publishing")
+    _clear_interrupted_publish(volume.folder)
     manifest = volume.folder / MANIFEST
     document = load_yaml(manifest, catalog.project.display(manifest))
     lines = document.text.splitlines(keepends=True)
@@ -121,20 +130,30 @@ def publish_volume(catalog: Catalog, number: int, day: dt.date) -> Volume:
     lines[status] = f"status: published\npublished: {day.isoformat()}\n"
     if ("published",) in document.marks:
         lines[document.marks[("published",)].line - 1] = ""
-    staging = Path(tempfile.mkdtemp(prefix=".publish-", dir=volume.folder))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PUBLISH, dir=volume.folder))
     try:
         (staging / FROZEN).mkdir()
         for slug in volume.practices:
             shutil.copyfile(catalog.practices[slug].path, staging / FROZEN / f"{slug}.md")
         (staging / MANIFEST).write_text("".join(lines), encoding="utf-8")
+        shutil.copyfile(volume.folder / FOREWORD, staging / FOREWORD)
+        (staging / CHECKSUMS).write_text(checksums_text(staging), encoding="utf-8")
         (staging / FROZEN).rename(volume.folder / FROZEN)
-        (staging / MANIFEST).replace(manifest)
-        write_checksums(volume.folder)
+        (staging / CHECKSUMS).replace(volume.folder / CHECKSUMS)
+        (staging / MANIFEST).replace(manifest)  # the volume is published from this rename on
     except BaseException:
-        shutil.rmtree(volume.folder / FROZEN, ignore_errors=True)
-        manifest.write_text(document.text, encoding="utf-8")
-        (volume.folder / CHECKSUMS).unlink(missing_ok=True)
+        if load_yaml(manifest, catalog.project.display(manifest)).data.get("status") != "published":
+            _clear_interrupted_publish(volume.folder, keep=staging)
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return volume
+
+
+def _clear_interrupted_publish(folder: Path, keep: Path | None = None) -> None:
+    """Remove what a publish of this draft left when it was stopped before its last step."""
+    for leftover in folder.glob(STAGING_PUBLISH + "*"):
+        if leftover != keep:
+            shutil.rmtree(leftover, ignore_errors=True)
+    shutil.rmtree(folder / FROZEN, ignore_errors=True)
+    (folder / CHECKSUMS).unlink(missing_ok=True)

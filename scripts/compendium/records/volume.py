@@ -180,6 +180,7 @@ def read_checksums(folder: Path) -> dict[str, str]:
     return sums
 
 
-def write_checksums(folder: Path) -> None:
+def checksums_text(folder: Path) -> str:
+    """``SHA256SUMS`` for the files :func:`frozen_files` finds in ``folder``."""
     lines = [f"{sha256(path)}  {path.relative_to(folder).as_posix()}" for path in frozen_files(folder)]
-    (folder / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
