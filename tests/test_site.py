@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -295,12 +296,15 @@ def test_pagefind_that_cannot_start_fails_or_hangs_is_reported_and_cleaned_up(
         indexing.finish()
     assert not Path(indexing.folder).exists()
 
-    indexing = search.Indexing(tmp_path / "site")
+    class Failing(search.Indexing):
+        def command(self) -> list[str]:
+            return [sys.executable, "-c", "import sys; sys.exit('no pages found')"]
+
+    indexing = Failing(tmp_path / "site")
     indexing.add("practices/a/", "<p>A</p>")
-    (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "pagefind").write_text("a file where the bundle's folder goes", encoding="utf-8")
-    with pytest.raises(search.SearchError, match=r"^Pagefind failed to index .*site:\n"):
+    with pytest.raises(search.SearchError, match=r"^Pagefind failed to index .*site:\nno pages found"):
         indexing.finish()
+    assert not Path(indexing.folder).exists() and not (tmp_path / "site" / "pagefind").exists()
 
 
 def test_pages_wait_for_pagefind_in_memory_only_where_there_is_room() -> None:
@@ -688,3 +692,102 @@ def test_the_build_publishes_no_file_through_a_link(tmp_path: Path, where: str) 
         "put the file itself here\n"
     ) in result.stderr
     assert not (tmp_path / "site" / "leak.txt").exists()
+
+
+STOPPED_BUILD = """
+import sys, time
+from pathlib import Path
+from compendium.site import search
+
+class LongIndexing(search.Indexing):
+    def command(self):  # a Pagefind that takes its time
+        return [sys.executable, "-c", "import time; time.sleep(60)"]
+
+indexing = LongIndexing(Path(sys.argv[1]), pages=1, in_memory=False)
+indexing.add("practices/a/", "<p>A</p>")
+indexing.start()
+print(indexing._process.pid, indexing.folder, flush=True)
+time.sleep(60)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    return "\\nState:\\tZ" not in state  # a zombie has stopped; only its exit status is left
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM", "SIGINT"])
+def test_pagefind_and_its_scratch_do_not_outlive_a_stopped_build(tmp_path: Path, signal_name: str) -> None:
+    import signal
+    import subprocess
+    import time
+
+    from compendium.site.search import Indexing
+
+    build = subprocess.Popen(
+        [sys.executable, "-c", STOPPED_BUILD, str(tmp_path / "site")],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "scripts")},
+    )
+    assert build.stdout is not None
+    pid, folder = build.stdout.readline().split()
+    assert _running(int(pid)) and Path(folder).is_dir()
+    build.send_signal(getattr(signal, signal_name))
+    build.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while _running(int(pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(int(pid)), "Pagefind outlived the build"
+    Indexing(tmp_path / "next-site", in_memory=False).cancel()  # the next build starts
+    assert not Path(folder).exists()
+    assert not (tmp_path / "site" / "pagefind").exists()  # no index of a stopped build
+
+
+def test_a_rebuild_keeps_no_text_of_deleted_practices_in_the_index(tmp_path: Path) -> None:
+    import gzip
+    import subprocess
+
+    gone = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
+    gone = gone.replace("Golden minimal record", "Soon deleted").replace("## Need\nN.", "## Need\nZebracorn.")
+    root = fixture_project(tmp_path / "project", {"gone.md": gone})
+    site = tmp_path / "site"
+    assert mkdocs_build(root, site).returncode == 0
+
+    def indexed_text() -> str:
+        return "".join(
+            gzip.decompress(p.read_bytes()).decode() for p in (site / "pagefind" / "fragment").iterdir()
+        )
+
+    assert "Zebracorn" in indexed_text()
+    (root / "practices" / "gone.md").unlink()
+    # A dirty build (as in development) keeps the files it does not write again.
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--dirty", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Zebracorn" not in indexed_text()
+
+
+def test_two_builds_of_one_site_at_once_both_finish(tmp_path: Path) -> None:
+    import subprocess
+
+    root = fixture_project(tmp_path / "project")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml")]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    builds = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for _ in range(2)
+    ]
+    outcomes = [build.communicate(timeout=300) for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], outcomes
+    assert any("Waiting for another build" in err for _, err in outcomes)
+    assert (root / "site" / "practices" / "complete" / "index.html").is_file()
+    assert (root / "site" / "pagefind" / "pagefind.js").is_file()

@@ -7,6 +7,7 @@ can be written to a folder by ``compendium materialize``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from compendium.catalog import Catalog, load_catalog
+from compendium.files import Lock
 from compendium.plugin.config import CompendiumConfig
 from compendium.plugin.structure import ConvertedPage
 from compendium.records.problem import Problem
@@ -50,6 +52,8 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         self.indexing: Indexing | None = None
         self.indexed: dict[str, str] = {}
         """Source path -> URL of each page the search covers."""
+        self.lock = Lock(Path(".cache", "compendium", "build.lock"))
+        """Held from on_config to the end of the build (see :meth:`on_config`)."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Every page and link is made for directory URLs (practices/<id>/); with file URLs a
@@ -67,6 +71,12 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             )
         root = Path(self.config.root or Path(config.config_file_path).parent).absolute()
         self.project = Project(root)
+        # Two builds writing one site at once made MkDocs' cleanup crash: the second waits. Taken
+        # before MkDocs cleans the site folder; the system drops it if this build is killed.
+        site = Path(config.site_dir).absolute()
+        digest = hashlib.sha1(str(site).encode()).hexdigest()[:12]
+        self.lock = Lock(root / ".cache" / "compendium" / f"build-{digest}.lock")
+        self.lock.acquire(lambda: log.info(f"Waiting for another build of {site} to finish"))
         # `mkdocs serve` rebuilds when a record, the vocabulary or a volume changes.
         for folder in (self.project.practices, self.project.volumes):
             if folder.is_dir() and str(folder) not in config.watch:
@@ -207,20 +217,23 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         return with_policy(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.config.pdf:
-            self._print_volumes(config)
-        if self.indexing is None:
-            return
-        indexing, self.indexing = self.indexing, None
         try:
-            log.info(indexing.finish())
-        except SearchError as exc:
-            raise PluginError(str(exc)) from None
+            if self.config.pdf:
+                self._print_volumes(config)
+            if self.indexing is not None:
+                indexing, self.indexing = self.indexing, None
+                try:
+                    log.info(indexing.finish())
+                except SearchError as exc:
+                    raise PluginError(str(exc)) from None
+        finally:
+            self.lock.release()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.indexing is not None:
             self.indexing.cancel()
             self.indexing = None
+        self.lock.release()
 
     def _print_volumes(self, config: MkDocsConfig) -> None:
         # Each volume's PDF sits beside its page; the cache (keyed by everything the PDF

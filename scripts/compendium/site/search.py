@@ -11,12 +11,16 @@ still puts every page into the theme, instead of after the whole site is written
 
 from __future__ import annotations
 
+import atexit
+import ctypes
 import html
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 BUNDLE = "pagefind"
@@ -55,8 +59,62 @@ def _pagefind_env() -> dict[str, str]:
     return {**os.environ, "RAYON_NUM_THREADS": threads, "TOKIO_WORKER_THREADS": threads}
 
 
+SCRATCH_PREFIX = "compendium-search-"
+"""Scratch folders are named ``compendium-search-<pid>-…`` after the build that made them."""
+
+
+def _load_libc() -> ctypes.CDLL | None:
+    # Linux: a child can ask to be killed when its parent dies, however the parent dies. Looked up
+    # here, in the parent: between fork and exec the child must not load anything.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl  # noqa: B018
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return None
+    return libc
+
+
+_LIBC = _load_libc()
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> Callable[[], None]:
+    def arrange() -> None:  # runs in the child between fork and exec: no locks, no imports
+        if _LIBC is not None:
+            _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the build died before the request took effect
+            os._exit(1)
+
+    return arrange
+
+
+def remove_abandoned(root: str | None) -> None:
+    """Remove the scratch folders of builds that are no longer running (killed before they could)."""
+    base = Path(root or tempfile.gettempdir())
+    for folder in base.glob(SCRATCH_PREFIX + "*"):
+        pid = folder.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Indexing:
-    """A Pagefind index of pages added one by one: ``add`` each, ``start``, then ``finish``."""
+    """A Pagefind index of pages added one by one: ``add`` each, ``start``, then ``finish``.
+
+    Pagefind writes its bundle beside the pages, and ``finish`` puts it into the site whole, in place
+    of the previous one: a stopped build publishes no half index and no text of deleted pages.
+    Pagefind dies with the build, however the build is stopped; scratch folders a killed build
+    could not remove are removed by the next one.
+    """
 
     def __init__(self, site_dir: Path, language: str = "en", pages: int = 1, in_memory: bool = True) -> None:
         """``pages``: about how many pages will be added, to choose where they wait (:func:`scratch_root`);
@@ -65,13 +123,16 @@ class Indexing:
         self.language = language
         self.count = 0
         scratch = scratch_root(pages) if in_memory else None
-        self.folder = Path(tempfile.mkdtemp(prefix="compendium-search-", dir=scratch))
-        """Where the added pages wait for Pagefind; removed once it has finished."""
+        remove_abandoned(scratch)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=scratch))
+        """Where the added pages wait for Pagefind (under ``pages/``) and it writes its bundle (``bundle/``);
+        removed once it has finished."""
         self._process: subprocess.Popen[str] | None = None
+        atexit.register(self.cancel)  # an interrupted build (Ctrl-C) leaves nothing behind
 
     def add(self, url: str, content: str) -> None:
         """Add the page at ``url`` (relative to the site root, e.g. ``practices/<slug>/``) with its HTML content."""
-        target = self.folder / url / "index.html"
+        target = self.folder / "pages" / url / "index.html"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(
@@ -84,15 +145,23 @@ class Indexing:
             raise SearchError(f"Pagefind's copy of {url} could not be written: {exc}") from None
         self.count += 1
 
-    def start(self) -> None:
-        """Start Pagefind over the pages added so far, writing the bundle into the site."""
-        command = [
-            sys.executable, "-m", "pagefind", "--site", str(self.folder),
-            "--output-path", str(self.site_dir / BUNDLE), "--glob", "**/index.html",
+    def command(self) -> list[str]:
+        """How Pagefind is run over the added pages."""
+        return [
+            sys.executable, "-m", "pagefind", "--site", str(self.folder / "pages"),
+            "--output-path", str(self.folder / "bundle"), "--glob", "**/index.html",
         ]  # fmt: skip
+
+    def start(self) -> None:
+        """Start Pagefind over the pages added so far."""
         try:
             self._process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_pagefind_env()
+                self.command(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=_pagefind_env(),
+                preexec_fn=_die_with_parent(os.getpid()),
             )
         except OSError as exc:
             self.cancel()
@@ -105,19 +174,36 @@ class Indexing:
         assert self._process is not None
         try:
             stdout, stderr = self._process.communicate(timeout=600)
+            if self._process.returncode != 0:
+                raise SearchError(f"Pagefind failed to index {self.site_dir}:\n{stdout}{stderr}")
+            self._put_in_place()
         except subprocess.TimeoutExpired:
-            self.cancel()
             raise SearchError("Pagefind took more than 10 minutes and was stopped") from None
         finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
-        if self._process.returncode != 0:
-            raise SearchError(f"Pagefind failed to index {self.site_dir}:\n{stdout}{stderr}")
+            self.cancel()
         lines = [line.strip() for line in stdout.splitlines() if line.strip()]
         pages = next((line for line in lines if line.startswith("Indexed ") and "page" in line), "")
         return f"Pagefind: {pages or 'indexed the site'}"
 
+    def _put_in_place(self) -> None:
+        target = self.site_dir / BUNDLE
+        staged = self.site_dir / f".{BUNDLE}-new"
+        shutil.rmtree(staged, ignore_errors=True)
+        try:
+            shutil.copytree(self.folder / "bundle", staged)
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+            staged.rename(target)
+        except OSError as exc:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise SearchError(f"Pagefind's index could not be put into {target}: {exc}") from None
+
     def cancel(self) -> None:
+        """Stop Pagefind if it runs and remove the scratch folder; safe to call more than once."""
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.communicate()
         shutil.rmtree(self.folder, ignore_errors=True)
+        atexit.unregister(self.cancel)
