@@ -384,6 +384,18 @@ def test_stale_lists_unreviewed_practices_oldest_first(
         "| --- | --- | --- | --- |",
     ]
     assert out.splitlines()[4] == "| Older (`practices/older.md`) | 2022-05-31 | 30 | Older Board |"
+    # The upkeep workflow posts this table in an issue: record text makes no mention, link or cell end.
+    older = root / "practices" / "older.md"
+    older.write_text(
+        older.read_text(encoding="utf-8").replace(
+            "title: Older", "title: 'Older @octocat [win](https://evil.example) | x'"
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--root", str(root), "stale", "--as-of", "2024-12-01", "--format", "markdown")
+    assert out.splitlines()[4].startswith(
+        "| Older \\@octocat \\[win\\]\\(https://evil.example\\) \\| x (`practices/older.md`) |"
+    )
 
     code, out, _ = run(capsys, "--root", str(root), "stale", "--as-of", "2024-12-01", "--format", "json")
     assert [row["path"] for row in json.loads(out)] == ["practices/older.md", "practices/old.md"]

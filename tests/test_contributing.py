@@ -62,6 +62,16 @@ def test_workflows_and_forms_match_githubs_schemas() -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_every_action_is_pinned_by_commit() -> None:
+    """A tag can be moved to other code; a commit cannot (Dependabot keeps the pins current)."""
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for match in re.finditer(r"uses:\s*([^\s#]+)", path.read_text(encoding="utf-8")):
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}", match.group(1)), (
+                path.name,
+                match.group(1),
+            )
+
+
 def test_no_workflow_uses_pull_request_target() -> None:
     for path in GITHUB.rglob("*.yml"):
         assert "pull_request_target" not in path.read_text(encoding="utf-8"), path

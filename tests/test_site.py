@@ -217,6 +217,19 @@ def test_build_log_names_no_broken_or_unrecognized_link(repo_site: Path) -> None
     assert "unrecognized relative link" not in log and "not found among documentation files" not in log
 
 
+def test_build_log_says_what_was_made_and_nothing_a_user_need_not_read(repo_site: Path) -> None:
+    log = (repo_site.parent / f"{repo_site.name}.log").read_text(encoding="utf-8")
+    catalog, _ = load_catalog(Project(REPO))
+    assert catalog is not None
+    assert re.search(
+        rf"INFO    -  Compendium: {len(catalog.practices)} practices and {len(catalog.volumes)} volume\(s\) "
+        rf"in \d+ pages; \d+ PDF\(s\) rendered, \d+ reused; search indexed {len(catalog.practices)} pages\n",
+        log,
+    )
+    assert 'are not included in the "nav" configuration' not in log
+    assert "Traceback" not in log and "DeprecationWarning" not in log
+
+
 def test_search_indexes_every_practice_page_and_nothing_else(repo_site: Path) -> None:
     catalog, _ = load_catalog(Project(REPO))
     assert catalog is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,15 @@ def stale_practices(catalog: Catalog, today: dt.date, months: int = DEFAULT_MONT
     return sorted(due, key=lambda d: (d.practice.last_reviewed, d.practice.title.casefold()))
 
 
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()<>#!|@~])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that GitHub shows as written: no link, image, HTML, table cell end or
+    @mention made from a record's words (the weekly upkeep issue carries them)."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", " ".join(text.split()))
+
+
 def stale_report(
     due: list[Due], today: dt.date, months: int, fmt: str, display: Callable[[Path], str]
 ) -> str:
@@ -80,10 +90,14 @@ def stale_report(
             "| Practice | Last reviewed | Months | Contact |",
             "| --- | --- | --- | --- |",
         ]
-        for row in rows:
-            cells = [f"{row['title']} (`{row['path']}`)", row["last_reviewed"], row["months"], row["contact"]]
-            # A "|" in a title would end its table cell.
-            lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+        for d, row in zip(due, rows, strict=True):
+            cells = [
+                f"{markdown_text(d.practice.title)} (`{row['path']}`)",  # paths are practice ids: safe in code
+                str(row["last_reviewed"]),
+                str(d.months),
+                markdown_text(d.practice.contact.organisation),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
     lines = [
         f"{r['last_reviewed']}  {r['months']:>3} months  {r['path']}  {r['title']}  ({r['contact']})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import escape
@@ -31,7 +32,21 @@ from compendium.site.pages import build_site
 from compendium.site.policy import with_policy
 from compendium.site.search import Indexing, SearchError
 
+if TYPE_CHECKING:
+    from compendium.printing.edition import Edition
+
 log = logging.getLogger("mkdocs.plugins.compendium")
+
+
+def _nav_paths(nav: object) -> set[str]:
+    """Every page path mkdocs.yml's ``nav`` lists, however deeply nested."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return {path for value in nav.values() for path in _nav_paths(value)}
+    if isinstance(nav, list):
+        return {path for item in nav for path in _nav_paths(item)}
+    return set()
 
 
 def _log_progress(message: str) -> None:
@@ -52,6 +67,8 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         self.indexing: Indexing | None = None
         self.indexed: dict[str, str] = {}
         """Source path -> URL of each page the search covers."""
+        self.summary: dict[str, int] = {}
+        """What the build makes, counted for its closing line."""
         self.lock = Lock(Path(".cache", "compendium", "build.lock"))
         """Held from on_config to the end of the build (see :meth:`on_config`)."""
 
@@ -99,8 +116,17 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         pages, assets = build_site(catalog, self._settings(config), converter, processes)
         self.generated = set()
         self.blocks = {}
+        nav = _nav_paths(config.nav) if config.nav is not None else None
+        self.summary = {
+            "practices": len(catalog.practices),
+            "pages": len(pages),
+            "volumes": len(catalog.volumes),
+        }
         for page in pages:
-            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            # Pages that mkdocs.yml's nav does not list are linked from every page's footer
+            # (About, Open data…); saying so keeps MkDocs from listing them as if forgotten.
+            listed = page.in_nav and (nav is None or page.path in nav)
+            inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
             file = File.generated(
                 config, page.path, content=page.stashed or page.markdown, inclusion=inclusion
             )
@@ -218,14 +244,25 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:
-            if self.config.pdf:
-                self._print_volumes(config)
+            printed = self._print_volumes(config) if self.config.pdf else []
+            searched = ""
             if self.indexing is not None:
                 indexing, self.indexing = self.indexing, None
                 try:
-                    log.info(indexing.finish())
+                    searched = indexing.finish()
                 except SearchError as exc:
                     raise PluginError(str(exc)) from None
+            rendered = sum(edition.rendered for edition in printed)
+            log.info(
+                f"Compendium: {self.summary['practices']} practices and {self.summary['volumes']} volume(s) "
+                f"in {self.summary['pages']} pages; "
+                + (
+                    f"{rendered} PDF(s) rendered, {len(printed) - rendered} reused; "
+                    if self.config.pdf
+                    else ""
+                )
+                + (searched.replace("Pagefind: Indexed", "search indexed") if searched else "no search index")
+            )
         finally:
             self.lock.release()
 
@@ -235,21 +272,25 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             self.indexing = None
         self.lock.release()
 
-    def _print_volumes(self, config: MkDocsConfig) -> None:
+    def _print_volumes(self, config: MkDocsConfig) -> list[Edition]:
         # Each volume's PDF sits beside its page; the cache (keyed by everything the PDF
         # depends on) means an unchanged volume is never rendered twice.
         from compendium.printing.edition import PrintError, print_volume
 
         assert self.catalog is not None and self.project is not None
         cache = self.project.root / ".cache" / "compendium" / "pdf"
+        printed: list[Edition] = []
         for volume in self.catalog.volumes.values():
             target = Path(config.site_dir) / "volumes" / volume.folder.name / pdf_name(volume)
             try:
-                print_volume(
-                    self.catalog, volume, target, _log_progress, cache, self._settings(config).site_url
+                printed.append(
+                    print_volume(
+                        self.catalog, volume, target, _log_progress, cache, self._settings(config).site_url
+                    )
                 )
             except PrintError as exc:
                 raise PluginError(str(exc)) from None
+        return printed
 
     def _start_indexing(self) -> None:
         assert self.indexing is not None
