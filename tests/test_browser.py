@@ -369,3 +369,52 @@ def test_the_site_works_under_its_policy_and_an_injected_handler_does_not_run(
     assert any(v.startswith("script-src") for v in violations(page))
     assert {host for host in hosts if host} == {urlsplit(site_url).netloc}
     page.context.close()
+
+
+SECTION_TEXTS = [
+    ("   ## Results\nMore.", False),
+    ("Results\n-------", False),
+    ("Results\n=======", False),
+    ("Plain text {: .warning}", False),
+    ("--8<-- 'secrets.txt'", False),
+    ("See [the README](../README.md).", False),
+    ("See [a practice not yet written](no-such-practice.md).", False),
+    ("[Click](javascript:alert(1))", False),
+    ("[Click](&#106;avascript:alert(1))", False),
+    ("[x]: data:text/html,hi", False),
+    ("<b>bold</b>", False),
+    ("![A chart](https://tracker.example/c.png)", False),
+    ("See [its governance](k16-shared-governance.md#need) and [the report](https://example.org/r).", True),
+    ("### A smaller heading\n\nText with *emphasis*, `code` and a list:\n\n- one\n- two", True),
+    ("Write to [the board](mailto:info@example.org) --- or call.", True),
+]
+"""A section's text, and whether `compendium validate` accepts it: the form must agree on each."""
+
+
+@pytest.mark.parametrize(("text", "valid"), SECTION_TEXTS, ids=[t[:24] for t, _ in SECTION_TEXTS])
+def test_the_submit_form_accepts_exactly_what_validate_accepts(
+    browser: Any, site_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, valid: bool
+) -> None:
+    from compendium.cli.main import main
+
+    from .conftest import RECORDS
+
+    record = (
+        (RECORDS / "good" / "minimal.md")
+        .read_text(encoding="utf-8")
+        .replace("## Need\nN.", f"## Need\n\n{text}")
+    )
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "practices", root / "practices")
+    (root / "practices" / "checked.md").write_text(record, encoding="utf-8")
+    assert (main(["--root", str(root), "validate"]) == 0) is valid, capsys.readouterr().out
+
+    page, _ = new_page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "submit/")
+    fill_submit_form(page)
+    page.fill("#f-section-1", text)
+    page.click("#cmp-submit button[type=submit]")
+    errors = page.locator("#cmp-errors li").all_inner_texts() if page.is_visible("#cmp-errors") else []
+    need = [error for error in errors if error.startswith("Need")]
+    assert (need == []) is valid, errors
+    page.context.close()

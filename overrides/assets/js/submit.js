@@ -182,10 +182,7 @@ function problemOf(field, required) {
     return control.tagName === "SELECT" ? `${where}choose the ${label.toLowerCase()}` : `${where}fill in “${label}”`;
   }
   if (!control.checkValidity()) return `${where}${label}: ${control.dataset.hint || control.validationMessage}`;
-  if (kind === "section") {
-    if (/<[a-zA-Z!/?]/.test(text)) return `${label}: write plain text; HTML tags such as <b> are not allowed`;
-    if (/^#{1,2}\s/m.test(text)) return `${label}: the section has its heading already; start no line with # or ##`;
-  }
+  if (kind === "section") return sectionProblem(label, text);
   if (kind === "slug") {
     if (!SLUG.test(text)) return `${label}: ${control.dataset.hint}`;
     if (existing.has(text)) return `${label}: “${text}” is already used by “${existing.get(text)}”; choose another`;
@@ -195,6 +192,45 @@ function problemOf(field, required) {
     if (same) return `${label}: a practice with this title exists already`;
   }
   return "";
+}
+
+// What `compendium validate` refuses in a section's text (scripts/compendium/records/body.py), so the
+// form never writes a record that fails; tests/test_browser.py holds both to the same cases.
+const ATTRIBUTE_LIST = /\{:?[ \t]*(?:[#.][\w-]|[\w-]+[ \t]*=)[^}\n]*\}/;
+const SCRIPT_ADDRESS = /(?:java|vb|live)script\s*:|(?:[(<]|\]:)\s*(?:data|file)\s*:/i;
+const LINK_TARGETS = /\]\(\s*<?([^)\s>]*)|^ {0,3}\[[^\]]+\]:\s*<?(\S*?)>?(?:\s|$)/gm;
+
+function sectionProblem(label, text) {
+  if (/<[a-zA-Z!/?]/.test(text)) return `${label}: write plain text; HTML tags such as <b> are not allowed`;
+  if (/^ {0,3}#{1,2}(?:[ \t]|$)/m.test(text) || /\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*$/m.test(text)) {
+    return `${label}: the section has its heading already; start no line with # or ##, and underline no line with === or ---`;
+  }
+  if (ATTRIBUTE_LIST.test(text)) return `${label}: attribute lists such as {: .class} are not allowed`;
+  if (/-+8<-+/.test(text)) return `${label}: '--8<--' file includes are not allowed; paste the text itself`;
+  if (SCRIPT_ADDRESS.test(text.replace(/&#?\w+;|%[0-9a-f]{2}/gi, decodeEntity))) {
+    return `${label}: links may use http, https or mailto, or point to another practice`;
+  }
+  for (const match of text.matchAll(LINK_TARGETS)) {
+    const problem = targetProblem(match[1] ?? match[2] ?? "");
+    if (problem) return `${label}: the link to “${match[1] ?? match[2]}” ${problem}`;
+  }
+  if (/!\[[^\]]*\]\(/.test(text)) return `${label}: records cannot carry images yet; describe it in words or link to it`;
+  return "";
+}
+
+function targetProblem(target) {
+  if (!target || target.startsWith("#") || /^(?:https?|mailto):/i.test(target)) return "";
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("//")) return "is not allowed; use http, https or mailto";
+  const practice = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.md(?:[#?].*)?$/.exec(target);
+  if (!practice) return "is not a practice; relative links may only point to another practice, e.g. other-practice.md";
+  if (!existing.has(practice[1])) return "points to a practice that does not exist";
+  return "";
+}
+
+function decodeEntity(entity) {
+  const box = document.createElement("textarea");
+  box.innerHTML = entity.startsWith("%") ? decodeURIComponent(entity) : entity;
+  return box.value;
 }
 
 function check() {

@@ -79,6 +79,15 @@ def check_body(body: str, sections: tuple[str, ...], record: Path, root: Path) -
         line = token.map[0] + 1 if token.map else 1
         if token.type == "heading_open" and token.tag == "h2":
             headings.append((tokens[index + 1].content.strip(), line))
+        elif token.type == "heading_open" and token.tag == "h1":
+            problems.append(
+                BodyProblem(
+                    line,
+                    None,
+                    "a '#' heading (or a line underlined with ===) is the page's own title; "
+                    "use '##' for a section and '###' inside one",
+                )
+            )
         elif token.type == "html_block":
             problems.append(_html_problem(token.content, line, lines))
         elif token.type == "inline":
