@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -804,3 +805,65 @@ def test_two_builds_of_one_site_at_once_both_finish(tmp_path: Path) -> None:
     assert any("Waiting for another build" in err for _, err in outcomes)
     assert (root / "site" / "practices" / "complete" / "index.html").is_file()
     assert (root / "site" / "pagefind" / "pagefind.js").is_file()
+
+
+PAUSE_HOOK = """
+import os, time
+from pathlib import Path
+
+def on_env(env, config, files):  # runs after the compendium plugin has started Pagefind
+    Path(os.environ["COMPENDIUM_TEST_MARK"]).write_text(str(os.getpid()))
+    time.sleep(60)
+    return env
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM", "SIGINT"])
+def test_a_build_stopped_while_pagefind_runs_leaves_nothing_behind(tmp_path: Path, signal_name: str) -> None:
+    import signal
+    import subprocess
+    import time
+
+    root = fixture_project(tmp_path / "project")
+    (root / "pause.py").write_text(PAUSE_HOOK, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - pause.py\n", encoding="utf-8")
+    mark = tmp_path / "paused"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config)],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "COMPENDIUM_TEST_MARK": str(mark)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not mark.exists() and time.monotonic() < deadline and build.poll() is None:
+        time.sleep(0.05)
+    assert mark.exists(), "the build never reached the pause"
+    children = [
+        int(pid)
+        for pid in os.listdir("/proc")
+        if pid.isdigit() and _parent_of(int(pid)) == build.pid and _running(int(pid))
+    ]
+    build.send_signal(getattr(signal, signal_name))
+    build.wait(timeout=30)
+    deadline = time.monotonic() + 5
+    while [pid for pid in children if _running(pid)] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in children if _running(pid)], "a process of the build outlived it"
+    assert not (root / "site" / "pagefind").exists()  # no index of a stopped build
+    # What a killed build could not remove, the next one does; and it builds.
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("\nhooks:\n  - pause.py\n", ""), encoding="utf-8"
+    )
+    result = mkdocs_build(root, tmp_path / "next-site")
+    assert result.returncode == 0, result.stderr
+    scratch = [Path("/dev/shm"), Path(tempfile.gettempdir())]
+    assert not [p for folder in scratch for p in folder.glob(f"compendium-search-{build.pid}-*")]
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    except (FileNotFoundError, IndexError):
+        return None
+    return int(fields[1])
