@@ -351,7 +351,7 @@ def test_the_site_works_under_its_policy_and_an_injected_handler_does_not_run(
     # The Submit form builds its fields from the schema with its own script.
     page.goto(site_url + "submit/")
     page.wait_for_function(
-        "!document.getElementById('cmp-submit-status').textContent.includes('needs JavaScript')"
+        "() => !document.getElementById('cmp-submit-status').textContent.includes('needs JavaScript')"
     )
     assert violations(page) == []
     # Markup that reached a page some other way: its handler and its script are refused.

@@ -95,9 +95,11 @@ def first_search_bytes(site: Path, query: str = "regional") -> tuple[int, int]:
 
         page.on("response", record)
         page.goto(url + "find/")
-        page.wait_for_function("document.getElementById('cmp-status').textContent.includes('Type words')")
+        page.wait_for_function(
+            "() => document.getElementById('cmp-status').textContent.includes('Type words')"
+        )
         page.fill("#cmp-q", query)
-        page.wait_for_function("document.getElementById('cmp-status').textContent.includes('match')")
+        page.wait_for_function("() => document.getElementById('cmp-status').textContent.includes('match')")
         page.wait_for_load_state("networkidle")
         shown = page.locator("#cmp-results li").count()
         browser.close()
