@@ -97,11 +97,7 @@ def load_catalog(
     The catalog is None only when the vocabulary itself is unusable, since no
     record can be checked without it.
     """
-    problems: list[Problem] = []
-    for path in (project.practices, project.volumes, project.vocabulary):
-        refused = project.refusal(path) if path.exists() or path.is_symlink() else None
-        if refused:
-            problems.append(Problem(project.display(path), None, None, refused))
+    problems = project.refused((project.practices, project.volumes, project.vocabulary))
     if problems:
         return None, problems
     vocabulary = load_vocabulary(project.vocabulary, project.display(project.vocabulary), problems)
@@ -246,13 +242,7 @@ def _check_practice_folder(project: Project, problems: list[Problem]) -> None:
 def _check_print_assets(project: Project, problems: list[Problem]) -> None:
     """The print edition embeds what its folder holds: it too is read only as regular files of the project."""
     assets = project.print_assets
-    if not (assets.exists() or assets.is_symlink()):
-        return
-    refused = project.refusal(assets)
-    paths = [] if refused else sorted(assets.rglob("*"))
-    for path, reason in [(assets, refused), *((p, project.refusal(p)) for p in paths)]:
-        if reason:
-            problems.append(Problem(project.display(path), None, None, reason))
+    problems.extend(project.refused([assets]) or project.refused(sorted(assets.rglob("*"))))
 
 
 def _check_across(catalog: Catalog, problems: list[Problem]) -> None:
@@ -337,26 +327,13 @@ def _load_volume(catalog: Catalog, folder: Path, problems: list[Problem]) -> Vol
     project = catalog.project
     manifest = folder / MANIFEST
     display = project.display(manifest)
-    if reason := project.refusal(folder):
-        problems.append(Problem(project.display(folder), None, None, reason))
-        return None
-    refused = [
-        Problem(project.display(path), None, None, reason)
-        for path in (
-            manifest,
-            folder / FOREWORD,
-            folder / ERRATA,
-            folder / CHECKSUMS,
-            folder / FROZEN,
+    refused = project.refused([folder])
+    if not refused:
+        refused = project.refused(
+            (manifest, folder / FOREWORD, folder / ERRATA, folder / CHECKSUMS, folder / FROZEN)
         )
-        if (path.exists() or path.is_symlink()) and (reason := project.refusal(path))
-    ]
-    refused += [
-        Problem(project.display(path), None, None, reason)
-        for path in sorted((folder / FROZEN).glob("*"))
-        if (folder / FROZEN).is_dir() and not refused
-        if (reason := project.refusal(path))
-    ]
+    if not refused:
+        refused = project.refused(sorted((folder / FROZEN).glob("*")))
     if refused:
         problems.extend(refused)
         return None

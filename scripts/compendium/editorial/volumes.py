@@ -142,8 +142,8 @@ def publish_volume(catalog: Catalog, number: int, day: dt.date) -> Volume:
         (staging / CHECKSUMS).replace(volume.folder / CHECKSUMS)
         (staging / MANIFEST).replace(manifest)  # the volume is published from this rename on
     except BaseException:
-        if load_yaml(manifest, catalog.project.display(manifest)).data.get("status") != "published":
-            _clear_interrupted_publish(volume.folder, keep=staging)
+        # The manifest's rename is the last step and all-or-nothing: failing, the volume is a draft.
+        _clear_interrupted_publish(volume.folder, keep=staging)
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)

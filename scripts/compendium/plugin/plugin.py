@@ -67,9 +67,9 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         self.indexing: Indexing | None = None
         self.indexed: dict[str, str] = {}
         """Source path -> URL of each page the search covers."""
-        self.summary: dict[str, int] = {}
-        """What the build makes, counted for its closing line."""
-        self.lock = Lock(Path(".cache", "compendium", "build.lock"))
+        self.page_count = 0
+        """How many pages the records made, for the build's closing line."""
+        self.lock: Lock | None = None
         """Held from on_config to the end of the build (see :meth:`on_config`)."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -117,11 +117,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         self.generated = set()
         self.blocks = {}
         nav = _nav_paths(config.nav) if config.nav is not None else None
-        self.summary = {
-            "practices": len(catalog.practices),
-            "pages": len(pages),
-            "volumes": len(catalog.volumes),
-        }
+        self.page_count = len(pages)
         for page in pages:
             # Pages that mkdocs.yml's nav does not list are linked from every page's footer
             # (About, Open data…); saying so keeps MkDocs from listing them as if forgotten.
@@ -166,11 +162,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         custom = config.theme.custom_dir
         if custom:
             paths += sorted(Path(custom).rglob("*"))
-        return [
-            Problem(self.project.display(path), None, None, reason)
-            for path in paths
-            if (reason := self.project.refusal(path))
-        ]
+        return self.project.refused(paths)
 
     def _add(self, files: Files, file: File) -> None:
         existing = files.get_file_from_path(file.src_uri)
@@ -253,9 +245,10 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 except SearchError as exc:
                     raise PluginError(str(exc)) from None
             rendered = sum(edition.rendered for edition in printed)
+            assert self.catalog is not None
             log.info(
-                f"Compendium: {self.summary['practices']} practices and {self.summary['volumes']} volume(s) "
-                f"in {self.summary['pages']} pages; "
+                f"Compendium: {len(self.catalog.practices)} practices and {len(self.catalog.volumes)} "
+                f"volume(s) in {self.page_count} pages; "
                 + (
                     f"{rendered} PDF(s) rendered, {len(printed) - rendered} reused; "
                     if self.config.pdf
@@ -264,13 +257,17 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 + (searched.replace("Pagefind: Indexed", "search indexed") if searched else "no search index")
             )
         finally:
-            self.lock.release()
+            self._release()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.indexing is not None:
             self.indexing.cancel()
             self.indexing = None
-        self.lock.release()
+        self._release()
+
+    def _release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
 
     def _print_volumes(self, config: MkDocsConfig) -> list[Edition]:
         # Each volume's PDF sits beside its page; the cache (keyed by everything the PDF
@@ -279,15 +276,12 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
 
         assert self.catalog is not None and self.project is not None
         cache = self.project.root / ".cache" / "compendium" / "pdf"
+        site_url = self._settings(config).site_url
         printed: list[Edition] = []
         for volume in self.catalog.volumes.values():
             target = Path(config.site_dir) / "volumes" / volume.folder.name / pdf_name(volume)
             try:
-                printed.append(
-                    print_volume(
-                        self.catalog, volume, target, _log_progress, cache, self._settings(config).site_url
-                    )
-                )
+                printed.append(print_volume(self.catalog, volume, target, _log_progress, cache, site_url))
             except PrintError as exc:
                 raise PluginError(str(exc)) from None
         return printed

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+
+from compendium.records.problem import Problem
 
 VOCABULARY_FILE = "vocabulary.yml"
 SCHEMA_FILE = "practice.schema.json"
@@ -52,12 +56,26 @@ class Project:
                 "put the file itself here"
             )
         try:
-            inside = path.resolve().is_relative_to(self.root.resolve())
+            inside = path.resolve().is_relative_to(self._real_root)
         except (OSError, RuntimeError):  # a loop of links
             inside = False
         if not inside:
             return "lies outside the project (a folder on its way is a link); put the file itself here"
         return None
+
+    def refused(self, paths: Iterable[Path]) -> list[Problem]:
+        """A problem naming each of ``paths`` that may not be read (:meth:`refusal`); a path that does
+        not exist is no problem here."""
+        return [
+            Problem(self.display(path), None, None, reason)
+            for path in paths
+            if (reason := self.refusal(path))
+        ]
+
+    @cached_property
+    def _real_root(self) -> Path:
+        # Asked for every record of every build: resolve the project folder once.
+        return self.root.resolve()
 
     def display(self, path: Path) -> str:
         """How problems name ``path``: relative to the project when inside it."""
