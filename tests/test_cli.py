@@ -73,10 +73,10 @@ def test_every_problem_is_reported_then_exit_1(
     code, out, err = run(capsys, "--root", str(root), "validate")
     assert code == 1
     assert out.splitlines() == [
-        "practices/one.md:7:1: focus[1]: 'reentry' is not a known term in focus; did you mean 'reentry-services'? "
-        "(the terms are listed in practices/vocabulary.yml)",
-        "practices/one.md:9:1: status: 'submited' is not a known term in statuses; did you mean 'submitted'? "
-        "(the terms are listed in practices/vocabulary.yml)",
+        "practices/one.md:7:1: focus[1]: 'reentry' is not a known term in focus; did you mean "
+        "'reentry-services' (Reentry services)?",
+        "practices/one.md:9:1: status: 'submited' is not a known term in statuses; did you mean "
+        "'submitted' (Submitted)?",
         "practices/two.md:3:1: this is not valid YAML: expected the node content, but found the end of "
         "the fields (while parsing a flow node that starts on line 3)",
     ]
@@ -92,7 +92,8 @@ def test_json_format(make_project: Callable[..., Path], capsys: pytest.CaptureFi
             "path": "practices/one.md",
             "line": 9,
             "column": 1,
-            "message": "status: 'NO' is not a known term in statuses (the terms are listed in practices/vocabulary.yml)",
+            "message": "status: 'NO' is not a known term in statuses (the terms are listed in "
+            "practices/vocabulary.yml and practices/practice.schema.json)",
         }
     ]
 
@@ -106,7 +107,7 @@ def test_github_annotations(
     assert code == 1
     assert out.splitlines()[-1] == (
         "::error file=practices/one.md,line=9,col=1::status: '100%25' is not a known term in statuses "
-        "(the terms are listed in practices/vocabulary.yml)"
+        "(the terms are listed in practices/vocabulary.yml and practices/practice.schema.json)"
     )
 
 
@@ -214,9 +215,27 @@ def test_new_writes_a_record_that_validates(
     code, out, _ = run(capsys, *args)
     assert (code, out) == (
         0,
-        "wrote practices/reentry-navigators-a-pilot.md: fill in its sections, then run "
-        "'compendium validate'\n",
+        "wrote practices/reentry-navigators-a-pilot.md: replace the prompt under each section with the "
+        "practice's own text, then run 'compendium validate'\n",
     )
+    # Until the writer replaces them, each section's prompt is the one thing validate reports.
+    code, out, _ = run(capsys, "--root", str(root), "validate")
+    assert code == 1
+    sections = ("Need", "What they did", "Results", "Lessons learned", "How to replicate")
+    assert len(out.splitlines()) == len(sections)
+    for line, title in zip(out.splitlines(), sections, strict=True):
+        assert f": the section '## {title}' still holds the template's prompt (" in line
+    record = root / "practices" / "reentry-navigators-a-pilot.md"
+    from compendium.records.project import Project
+    from compendium.records.vocabulary import load_vocabulary
+
+    project = Project(root)
+    vocabulary = load_vocabulary(project.vocabulary, "vocabulary.yml", [])
+    assert vocabulary is not None
+    text = record.read_text()
+    for title, prompt in vocabulary.prompts.items():
+        text = text.replace(prompt, f"What the partners wrote under {title}.")
+    record.write_text(text)
     assert run(capsys, "--root", str(root), "validate")[0] == 0
     # Never overwrites, and says why.
     code, _, err = run(capsys, *args)
@@ -251,7 +270,8 @@ def test_new_refuses_unknown_terms_and_missing_flags(
     )
     assert (code, err) == (
         2,
-        "compendium: error: --region 'statwide' is not a known term in regions; did you mean 'statewide'?\n",
+        "compendium: error: --region 'statwide': is not a known term in regions; did you mean 'statewide' "
+        "(California (statewide))?\n",
     )
     code, _, err = run(capsys, "--root", str(root), "new", "--title", "T")
     assert (code, err) == (2, "compendium: error: --summary is required (or run in a terminal to be asked)\n")
@@ -266,20 +286,32 @@ def test_new_asks_in_a_terminal(
         [
             "Asked practice",
             "Asked summary.",
+            "statwide",  # a typo: asked again, with the close term offered, nothing typed lost
             "statewide",
             "career-pathways, reentry-services",
             "Asked Board",
+            "workforce-board, employer",  # one only here
             "workforce-board",
+            "justice-involved",
+            "",  # sectors are optional
         ]
     )
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
     code, out, _ = run(capsys, "--root", str(root), "new")
     assert code == 0
-    assert "Lead partner's type (ids, separated by commas):" in out
+    assert (
+        "  'statwide': is not a known term in regions; did you mean 'statewide' (California (statewide))?"
+        in out
+    )
+    assert "Lead partner's type (one id):" in out
+    assert "  (one id only here)" in out
+    assert "Populations served (ids separated by commas; Enter to skip):" in out
     text = (root / "practices" / "asked-practice.md").read_text()
+    assert "title: Asked practice\nsummary: Asked summary.\nregions:\n- statewide\n" in text
     assert "focus:\n- career-pathways\n- reentry-services\n" in text
-    assert run(capsys, "--root", str(root), "validate")[0] == 0
+    assert "populations:\n- justice-involved\n" in text
+    assert "sectors" not in text
 
 
 def command_paths() -> list[list[str]]:
@@ -304,7 +336,7 @@ def command_paths() -> list[list[str]]:
 def test_every_command_is_listed() -> None:
     leaves = sorted(" ".join(p) for p in command_paths() if p)
     assert leaves == [
-        "materialize", "new", "print", "schema", "stale", "validate",
+        "materialize", "new", "print", "schema", "stale", "validate", "vocabulary",
         "volume", "volume cut", "volume list", "volume publish",
     ]  # fmt: skip
 

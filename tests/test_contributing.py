@@ -201,7 +201,14 @@ def test_issue_form_asks_for_what_a_record_holds() -> None:
             assert asked[name]["validations"]["required"] is True, name
     regions = elements["regions"]["attributes"]
     assert regions["multiple"] is True
-    assert regions["options"] == list(schema["x-labels"]["regions"].values())
+    # Every region, then a way to name one that is missing, in words, for an editor to add.
+    assert regions["options"] == [
+        *schema["x-labels"]["regions"].values(),
+        "Not in the list (name it under “Terms not in the lists”)",
+    ]
+    assert "not-in-the-list" in elements
+    roles = elements["partners"]["attributes"]["description"]
+    assert "Not in the list" not in roles  # roles mean something to the software: never free text
     for section in schema["x-body-sections"]:
         assert any(e["attributes"]["label"] == section for e in elements.values()), section
 

@@ -14,6 +14,7 @@ import pytest
 
 from compendium.records.fields import (
     Amount,
+    Choice,
     Context,
     Date,
     Email,
@@ -32,7 +33,7 @@ from compendium.records.fields import (
     declare,
 )
 from compendium.records.loader import Document, Mark
-from compendium.records.volume import Choice, VolumeNumber
+from compendium.records.volume import VolumeNumber
 
 TERMS = {"regions": {"statewide": "California (statewide)", "inland-empire": "Inland Empire"}}
 
@@ -76,8 +77,7 @@ EXPECT_ERROR: list[tuple[Field[Any], object, str]] = [
     (
         Term("r", "regions"),
         "inland-empir",
-        "'inland-empir' is not a known term in regions; did you mean 'inland-empire'? "
-        "(the terms are listed in practices/vocabulary.yml)",
+        "'inland-empir' is not a known term in regions; did you mean 'inland-empire' (Inland Empire)?",
     ),
     (ListOf(Text("t"), "l"), {"a": 1}, "expected a list, received a set of fields"),
     (ListOf(Text("t"), "l", min_items=2), ["one"], "expected at least 2 item(s), received 1"),

@@ -148,9 +148,22 @@ def test_new_in_a_terminal_refuses_an_empty_answer(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
-    monkeypatch.setattr("builtins.input", lambda prompt="": "")
+    answers = iter([""])
+
+    def type_then_end(prompt: str = "") -> str:
+        try:
+            return next(answers)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", type_then_end)
     root = project(tmp_path)
-    assert run(capsys, root, "new") == (2, "", "compendium: error: --title is required\n")
+    # An empty answer is asked again; the end of the input stops, naming what was missing.
+    assert run(capsys, root, "new") == (
+        2,
+        "  (an answer is needed here)\n\n",
+        "compendium: error: --title is required\n",
+    )
 
 
 def test_new_on_an_unusable_vocabulary_reports_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -211,13 +224,20 @@ def test_vocabulary_lists_each_section_once(tmp_path: Path, capsys: pytest.Captu
 
 
 def test_a_region_inside_itself_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 'within' and 'contains' make one graph: a loop through both is found, for each region on it.
     text = VOCABULARY.replace(
         "  statewide:\n    label: California (statewide)\n    system: statewide\n",
-        "  statewide:\n    label: California (statewide)\n    system: statewide\n    within: [statewide]\n",
+        "  statewide:\n    label: California (statewide)\n    system: statewide\n"
+        "    within: [alameda-county]\n    contains: [alameda-county]\n",
     )
-    line = 1 + text.splitlines().index("    within: [statewide]")
+    lines = text.splitlines()
+    within = 1 + lines.index("    within: [alameda-county]")
+    alameda = 1 + lines.index("  alameda-county:")
     assert vocabulary_problems(tmp_path, capsys, text) == [
-        f"practices/vocabulary.yml:{line}:5: region 'statewide' ends up inside itself through 'within'"
+        f"practices/vocabulary.yml:{within}:5: region 'statewide' ends up inside itself through "
+        "'within' and 'contains'",
+        f"practices/vocabulary.yml:{alameda}:3: region 'alameda-county' ends up inside itself through "
+        "'within' and 'contains'",
     ]
 
 

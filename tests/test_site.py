@@ -368,7 +368,21 @@ def test_coverage_grid_links_to_filtered_finder(repo_site: Path) -> None:
 
 def test_fixture_site_builds_strict_with_every_field(fixture_site: Path) -> None:
     page = (fixture_site / "practices" / "complete" / "index.html").read_text(encoding="utf-8")
-    assert "$250,000" in page and "Reported outcomes" in page and "1.10 percent" in page
+    assert "$250,000" in page and "Reported outcomes" in page and "1.10%" in page
+    for shown in (
+        "$4,437 per participant",
+        "2,000+ students",
+        "about 17.1%",
+        "85%–90%",
+        "Undated: the source gives no date",
+        "Context figures",
+        "First regional convening",
+        "Example Achievement Award",
+        "(new region, awaiting an editor)",
+        "FY 2023–24",
+        "also fiscal agent",
+    ):
+        assert shown in page, shown
     minimal = (fixture_site / "practices" / "minimal" / "index.html").read_text(encoding="utf-8")
     assert "Awaiting review" in minimal
 
@@ -379,7 +393,7 @@ def test_invalid_record_fails_the_build_with_the_same_messages(tmp_path: Path) -
     result = mkdocs_build(root, tmp_path / "site")
     assert result.returncode != 0
     assert (
-        "practices/broken.md:9:1: status: 'acepted' is not a known term in statuses; did you mean 'accepted'?"
+        "practices/broken.md:9:1: status: 'acepted' is not a known term in statuses; did you mean 'accepted' (Accepted)?"
     ) in result.stderr
     assert "Traceback" not in result.stderr
 

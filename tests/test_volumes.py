@@ -80,11 +80,13 @@ def test_publish_freezes_texts_with_checksums(project: Path, capsys: pytest.Capt
         "a-k16.md",
         "b-reentry.md",
         "c-statewide.md",
+        "vocabulary.yml",  # the vocabulary as of publication, which the frozen texts are checked against
     ]
     assert (folder / "frozen" / "a-k16.md").read_bytes() == (project / "practices" / "a-k16.md").read_bytes()
     sums = (folder / "SHA256SUMS").read_text().splitlines()
     assert [line.split("  ")[1] for line in sums] == [
         "volume.yml", "foreword.md", "frozen/a-k16.md", "frozen/b-reentry.md", "frozen/c-statewide.md",
+        "frozen/vocabulary.yml",
     ]  # fmt: skip
     manifest = (folder / "volume.yml").read_text()
     assert "status: published\npublished: 2026-01-15\n" in manifest
@@ -180,3 +182,50 @@ def test_repository_volume_one_is_published_and_intact(capsys: pytest.CaptureFix
     code, out, _ = run(capsys, REPO, "volume", "list")
     assert code == 0
     assert out.splitlines()[0].startswith(" Volume 1  published 2026-11-23   6 practices")
+
+
+def test_a_published_volume_keeps_validating_when_a_term_it_uses_is_renamed(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, project, "volume", "cut", "--title", "First Steps", "--publisher", "Example Org")
+    assert run(capsys, project, "volume", "publish", "1", "--date", "2026-01-15")[0] == 0
+    # An editor renames a focus area the published texts use, and moves the living records to it.
+    vocabulary = project / "practices" / "vocabulary.yml"
+    vocabulary.write_text(vocabulary.read_text().replace("  reentry-services:", "  reentry-support:"))
+    for record in (project / "practices").glob("*.md"):
+        record.write_text(record.read_text().replace("reentry-services", "reentry-support"))
+    code, out, _ = run(capsys, project, "validate")
+    assert (code, out) == (0, "OK: 4 practices and 1 volume(s) are valid.\n")
+    # The kept vocabulary is part of the volume: changing it is caught like any frozen file.
+    kept = project / "volumes" / "01-first-steps" / "frozen" / "vocabulary.yml"
+    kept.write_text(kept.read_text().replace("  reentry-services:", "  reentry-help:"))
+    code, out, _ = run(capsys, project, "validate")
+    assert code == 1
+    assert "volumes/01-first-steps/frozen/vocabulary.yml: has changed since Volume 1 was published" in out
+
+
+def test_a_cut_with_nothing_to_gather_says_why_each_practice_was_left_out(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, project, "volume", "cut", "--title", "First Steps", "--publisher", "Example Org")
+    code, out, err = run(capsys, project, "volume", "cut", "--title", "Second", "--publisher", "Example Org")
+    assert (code, out) == (2, "")
+    assert err == (
+        "compendium: error: no accepted practice is waiting for a volume; nothing to cut. Left out:\n"
+        "    a-k16: already in the draft Volume 1\n"
+        "    b-reentry: already in the draft Volume 1\n"
+        "    c-statewide: already in the draft Volume 1\n"
+        "    d-waiting: status is 'submitted', not 'accepted'\n"
+    )
+
+
+def test_sections_follow_the_regional_nesting(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A county's practice sits next to its region's, not in a section of its own elsewhere.
+    for name, region in (("e-rpu.md", "inland-empire-rpu"), ("f-county.md", "riverside-county")):
+        (project / "practices" / name).write_text(record(name[:-3], region=region), encoding="utf-8")
+    assert (
+        run(capsys, project, "volume", "cut", "--title", "First Steps", "--publisher", "Example Org")[0] == 0
+    )
+    manifest = (project / "volumes" / "01-first-steps" / "volume.yml").read_text()
+    regions = [line.split(": ", 1)[1] for line in manifest.splitlines() if line.strip().startswith("region:")]
+    assert regions.index("riverside-county") == regions.index("inland-empire-rpu") + 1

@@ -14,12 +14,29 @@ from pathlib import Path
 
 from compendium.parallel import DEFAULT_PROCESSES, map_in_halves
 from compendium.records.body import check_body
-from compendium.records.fields import SLUG, Context, Reported, slugify, suggest
+from compendium.records.fields import (
+    SLUG,
+    Context,
+    Reported,
+    before,
+    describe,
+    pending_terms,
+    slugify,
+    suggest,
+    terms_in,
+)
 from compendium.records.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml, read_text
 from compendium.records.practice import PRACTICE, RESERVED_IDS, Practice
 from compendium.records.problem import Problem, sort_problems
 from compendium.records.project import SCHEMA_FILE, VOCABULARY_FILE, Project
-from compendium.records.vocabulary import RETIRED, Vocabulary, load_vocabulary
+from compendium.records.vocabulary import (
+    CONVENER,
+    EVIDENCED_LEVELS,
+    LEAD,
+    RETIRED,
+    Vocabulary,
+    load_vocabulary,
+)
 from compendium.records.volume import (
     CHECKSUMS,
     ERRATA,
@@ -27,6 +44,7 @@ from compendium.records.volume import (
     FOLDER,
     FOREWORD,
     FROZEN,
+    FROZEN_VOCABULARY,
     MANIFEST,
     VOLUME,
     Errata,
@@ -58,6 +76,19 @@ class Catalog:
         return Problem(
             self.project.display(path), mark.line if mark else None, mark.column if mark else None, message
         )
+
+    def term_usage(self) -> dict[str, dict[str, list[str]]]:
+        """vocabulary -> term -> the practices using it, for every term of every vocabulary a record
+        can use (unused terms have no practices); terms written in words for an editor appear too."""
+        usage: dict[str, dict[str, list[str]]] = {}
+        for practice in self.practices.values():
+            for _, vocabulary, term in terms_in(practice):
+                if vocabulary not in usage:
+                    usage[vocabulary] = {known: [] for known in self.vocabulary.terms(vocabulary)}
+                users = usage[vocabulary].setdefault(term, [])
+                if practice.slug not in users:
+                    users.append(practice.slug)
+        return usage
 
     def volume_practices(self, volume: Volume) -> dict[str, Practice]:
         """The practices of ``volume`` by slug: the frozen texts once published, the living records before."""
@@ -183,7 +214,11 @@ def _load_practice(
     # A frozen text was checked when it was published; its checksum keeps it so.
     if marks is not None:
         marks[path] = document.marks
-    for found in check_body(document.body, vocabulary.sections, path, project.root) if check_text else []:
+    for found in (
+        check_body(document.body, vocabulary.sections, path, project.root, vocabulary.prompts)
+        if check_text
+        else []
+    ):
         problems.append(Problem(display, document.body_line + found.line - 1, found.column, found.message))
     ctx = Context(document, display, problems, vocabulary.terms)
     try:
@@ -214,13 +249,96 @@ def _check_practice(practice: Practice, ctx: Context, today: dt.date) -> None:
                 (name,), f"{name}: {value.isoformat()} is before submitted ({practice.submitted.isoformat()})"
             )
     for index, phase in enumerate(practice.phases):
-        if phase.start and phase.end and phase.end < phase.start:
+        if phase.start and phase.end and before(phase.end, phase.start):
             ctx.report(
                 ("phases", index, "end"),
                 f"phases[{index + 1}] ends ({phase.end}) before it starts ({phase.start})",
             )
+    _check_partners(practice, ctx)
+    _check_outcomes(practice, ctx)
+    for index, source in enumerate(practice.sources):
+        if not source.title and not source.url:
+            ctx.report(("sources", index), f"sources[{index + 1}] needs a title, a url, or both")
+    for keypath, text in pending_terms(practice):
+        if not practice.is_submitted:
+            ctx.report(
+                keypath,
+                f"{describe(keypath)}: '{text}' is not in the vocabulary yet; an editor adds it to "
+                "practices/vocabulary.yml and writes its id here before the practice is accepted",
+            )
     if practice.slug in practice.related:
         ctx.report(("related",), "a practice cannot be related to itself")
+
+
+def _check_partners(practice: Practice, ctx: Context) -> None:
+    """The rules CONTRIBUTING.md gives for partners: a lead, each organisation once."""
+    names: dict[str, int] = {}
+    for index, partner in enumerate(practice.partners):
+        key = " ".join(partner.name.casefold().split())
+        if key in names:
+            ctx.report(
+                ("partners", index, "name"),
+                f"partners[{index + 1}] repeats '{partner.name}' (first listed as partners[{names[key] + 1}]); "
+                "list an organisation once, with all its roles: role: [lead, fiscal-agent]",
+            )
+        names.setdefault(key, index)
+        if partner.joined and partner.left and before(partner.left, partner.joined):
+            ctx.report(
+                ("partners", index, "left"),
+                f"partners[{index + 1}] left ({partner.left}) before it joined ({partner.joined})",
+            )
+    for index, partner in enumerate(practice.partners):
+        if partner.part_of is None:
+            continue
+        key = " ".join(partner.part_of.casefold().split())
+        if key not in names or names[key] == index:
+            ctx.report(
+                ("partners", index, "part_of"),
+                f"partners[{index + 1}].part_of: '{partner.part_of}' is not another partner of this practice; "
+                "name one of the partners listed (as written there)",
+            )
+    if not any(partner.is_lead for partner in practice.partners):
+        ctx.report(
+            ("partners",),
+            f"no partner leads: give the lead organisation role: {LEAD}, first in the list "
+            f"(or role: {CONVENER}, for a partnership its convener leads)",
+        )
+
+
+def _check_outcomes(practice: Practice, ctx: Context) -> None:
+    for index, outcome in enumerate(practice.outcomes):
+        where = f"outcomes[{index + 1}]"
+        dated = [name for name in ("as_of", "period") if getattr(outcome, name)]
+        if outcome.undated and dated:
+            ctx.report(
+                ("outcomes", index, "undated"),
+                f"{where} has {dated[0]} and undated: true; keep one",
+            )
+        elif len(dated) > 1:
+            ctx.report(("outcomes", index, "period"), f"{where} has both as_of and period; keep one")
+        elif not dated and not outcome.undated:
+            ctx.report(
+                ("outcomes", index),
+                f"{where} needs its date: as_of (YYYY, YYYY-MM or YYYY-MM-DD) or period ('2021 to 2023'); "
+                "if the source gives none, write undated: true",
+            )
+        if outcome.up_to is not None and float(outcome.up_to) < float(outcome.value):
+            ctx.report(
+                ("outcomes", index, "up_to"),
+                f"{where}.up_to ({outcome.up_to}) is below value ({outcome.value}); a range runs low to high",
+            )
+        if outcome.up_to is not None and outcome.qualifier in ("at-least", "more-than"):
+            ctx.report(
+                ("outcomes", index, "qualifier"),
+                f"{where} is a range (value to up_to), so it cannot also be '{outcome.qualifier}'",
+            )
+    level = practice.evidence.level
+    if level in EVIDENCED_LEVELS and not any(outcome.is_result for outcome in practice.outcomes):
+        ctx.report(
+            ("evidence", "level"),
+            f"evidence level '{level}' needs at least one dated outcome of the practice itself under "
+            "outcomes (not undated, not context, not the wider programme's); otherwise use 'emerging'",
+        )
 
 
 def _check_practice_folder(project: Project, problems: list[Problem]) -> None:
@@ -451,6 +569,13 @@ def _check_frozen(catalog: Catalog, volume: Volume, problems: list[Problem]) -> 
                     f"was added after {volume.label} was published; a published volume never changes",
                 )
             )
+    vocabulary = catalog.vocabulary  # volumes published before snapshots were kept
+    snapshot = volume.folder / FROZEN / FROZEN_VOCABULARY
+    if snapshot.is_file():
+        kept = load_vocabulary(snapshot, project.display(snapshot), problems)
+        if kept is None:
+            return
+        vocabulary = kept
     for slug in volume.practices:
         path = catalog.frozen_text(volume, slug)
         if not path.is_file():
@@ -461,6 +586,6 @@ def _check_frozen(catalog: Catalog, volume: Volume, problems: list[Problem]) -> 
                 )
             )  # fmt: skip
             continue
-        practice = _load_practice(project, catalog.vocabulary, path, dt.date.max, problems, check_text=False)
+        practice = _load_practice(project, vocabulary, path, dt.date.max, problems, check_text=False)
         if practice is not None:
             catalog.frozen[(volume.number, slug)] = practice

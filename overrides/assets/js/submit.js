@@ -91,8 +91,12 @@ function controlOf(field) {
 
 function valueOf(field) {
   switch (field.dataset.kind) {
-    case "choices":
-      return [...field.querySelectorAll("input:checked")].map((box) => box.value);
+    case "choices": {
+      // A term the vocabulary lacks is written in words, as {new: …}; an editor adds it.
+      const chosen = [...field.querySelectorAll("input:checked")].map((box) => box.value);
+      const named = pendingOf(field);
+      return named ? [...chosen, { new: named }] : chosen;
+    }
     case "list":
       return itemsOf(field)
         .map((item) => read(item.querySelector('[data-kind="item"]')))
@@ -103,10 +107,16 @@ function valueOf(field) {
     default: {
       const control = controlOf(field);
       const text = control.value.trim();
+      if (!text && control.tagName === "SELECT" && pendingOf(field)) return { new: pendingOf(field) };
       if (text && control.dataset.type === "integer") return Number(text);
       return text;
     }
   }
+}
+
+function pendingOf(field) {
+  const named = field.querySelector("[data-pending]");
+  return named ? named.value.trim() : "";
 }
 
 function isEmpty(value) {
@@ -177,7 +187,7 @@ function problemOf(field, required) {
   const text = control.value.trim();
   if (control.validity.badInput) return `${where}${label}: ${control.dataset.hint}`;
   if (!text) {
-    if (!required) return "";
+    if (!required || pendingOf(field)) return "";
     if (kind === "section") return `Write the “${label}” section`;
     return control.tagName === "SELECT" ? `${where}choose the ${label.toLowerCase()}` : `${where}fill in “${label}”`;
   }

@@ -32,6 +32,17 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     validate.set_defaults(run=_validate)
 
+    vocabulary = sub.add_parser(
+        "vocabulary",
+        help="list the vocabularies' terms, how many practices use each, unused and missing ones",
+        description="For each vocabulary records use, list its terms with the number of practices "
+        "using each; then the unused terms and the terms contributors wrote in words ({new: …}) "
+        "for an editor to add.",
+    )
+    vocabulary.add_argument("name", nargs="?", help="one vocabulary only, e.g. regions (default: all)")
+    vocabulary.add_argument("--unused", action="store_true", help="list only the terms no practice uses")
+    vocabulary.set_defaults(run=_vocabulary)
+
     new = sub.add_parser(
         "new",
         help="write a new, valid skeleton record",
@@ -129,6 +140,39 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def _vocabulary(args: argparse.Namespace, project: Project) -> int:
+    from compendium.records.fields import Pending
+
+    catalog = usable_catalog(project)
+    usage = catalog.term_usage()
+    names = list(usage)
+    if args.name:
+        if args.name not in usage:
+            raise UsageError(f"'{args.name}' is not a vocabulary records use; one of: {', '.join(names)}")
+        names = [args.name]
+    missing = 0
+    for name in names:
+        terms = usage[name]
+        labels = catalog.vocabulary.terms(name)
+        listed = {t: u for t, u in terms.items() if not isinstance(t, Pending)}
+        unused = [t for t, u in listed.items() if not u]
+        print(f"{name}: {len(listed)} terms, {len(listed) - len(unused)} used")
+        for term, users in listed.items():
+            if users and not args.unused:
+                print(f"  {len(users):4}  {term:40} {labels[term]}")
+        if unused:
+            print(f"  unused ({len(unused)}): " + ", ".join(unused))
+        for term, users in terms.items():
+            if isinstance(term, Pending):
+                missing += 1
+                print(
+                    f"  missing: '{term}' (written in words by {', '.join(users)}; add it to vocabulary.yml)"
+                )
+    if missing:
+        print(f"{missing} term(s) written in words wait for an editor to add them.")
+    return 0
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path.absolute().is_relative_to(folder.absolute())
 
@@ -164,39 +208,78 @@ def _schema(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+ATTEMPTS = 5
+"""How often ``compendium new`` asks again for an answer it cannot use before it gives up."""
+
+
 def _new(args: argparse.Namespace, project: Project) -> int:
     from compendium.editorial.scaffold import NewPractice, render_record
-    from compendium.records.fields import slugify, suggest
+    from compendium.records.body import PROMPT_LEFT
+    from compendium.records.fields import slugify, unknown_term
 
     catalog = usable_catalog(project)
     vocabulary = catalog.vocabulary
     interactive = sys.stdin.isatty()
+
+    def read(prompt: str, flag: str) -> str:
+        try:
+            return input(prompt).strip()
+        except EOFError:  # the input ended (Ctrl+D): nothing more will be typed
+            print()
+            raise UsageError(f"{flag} is required") from None
 
     def ask(value: str | None, flag: str, question: str) -> str:
         if value:
             return value.strip()
         if not interactive:
             raise UsageError(f"{flag} is required (or run in a terminal to be asked)")
-        answer = input(f"{question}: ").strip()
-        if not answer:
-            raise UsageError(f"{flag} is required")
-        return answer
+        for _ in range(ATTEMPTS):
+            if answer := read(f"{question}: ", flag):
+                return answer
+            print("  (an answer is needed here)")
+        raise UsageError(f"{flag} is required")
 
-    def ask_terms(values: list[str] | None, flag: str, vocab: str, question: str) -> list[str]:
+    def ask_terms(
+        values: list[str] | None,
+        flag: str,
+        vocab: str,
+        question: str,
+        *,
+        many: bool = True,
+        needed: bool = True,
+    ) -> list[str]:
         known = vocabulary.terms(vocab)
-        if not values:
-            if not interactive:
-                raise UsageError(f"{flag} is required (or run in a terminal to be asked)")
-            print(f"{question} (ids, separated by commas):")
+        if values:  # given as flags: a wrong one is a usage error that names the flag
+            for value in values:
+                if value not in known:
+                    raise UsageError(f"{flag} '{value}': {unknown_term(value, vocab, known, open=False)}")
+            return list(dict.fromkeys(values))
+        if not interactive:
+            if not needed:
+                return []
+            raise UsageError(f"{flag} is required (or run in a terminal to be asked)")
+        how = "ids separated by commas" if many else "one id"
+        hint = "; Enter to skip" if not needed else ""
+        if len(known) <= 40:
+            print(f"{question} ({how}{hint}):")
             for term, label in known.items():
                 print(f"  {term:32} {label}")
-            values = [v.strip() for v in input("> ").split(",") if v.strip()]
-        for value in values:
-            if value not in known:
-                raise UsageError(
-                    f"{flag} '{value}' is not a known term in {vocab}{suggest(value, list(known))}"
-                )
-        return list(dict.fromkeys(values))
+        else:
+            print(f"{question} ({how}{hint}; type part of a name to find its id):")
+        for _ in range(ATTEMPTS):
+            answer = [v.strip() for v in read("> ", flag).split(",") if v.strip()]
+            if not answer and not needed:
+                return []
+            wrong = [value for value in answer if value not in known]
+            if answer and not wrong and (many or len(answer) == 1):
+                return list(dict.fromkeys(answer))
+            if not answer:
+                print("  (at least one is needed)")
+            elif not many and len(answer) > 1:
+                print("  (one id only here)")
+            for value in wrong:  # ask again, keeping everything typed so far
+                print(f"  '{value}': {unknown_term(value, vocab, known, open=False)}")
+        raise UsageError(f"{flag}: no usable answer after {ATTEMPTS} tries")
 
     title = ask(args.title, "--title", "Title of the practice")
     new = NewPractice(
@@ -210,12 +293,13 @@ def _new(args: argparse.Namespace, project: Project) -> int:
             "--lead-type",
             "partner_types",
             "Lead partner's type",
+            many=False,
         )[0],
         contact="",
-        populations=ask_terms(args.populations, "--population", "populations", "")
-        if args.populations
-        else [],
-        sectors=ask_terms(args.sectors, "--sector", "sectors", "") if args.sectors else [],
+        populations=ask_terms(
+            args.populations, "--population", "populations", "Populations served", needed=False
+        ),
+        sectors=ask_terms(args.sectors, "--sector", "sectors", "Industry sectors", needed=False),
     )
     new.contact = args.contact or new.lead
     slug = args.slug or slugify(title)
@@ -228,13 +312,17 @@ def _new(args: argparse.Namespace, project: Project) -> int:
     except FileExistsError:
         raise UsageError(f"{project.display(path)} already exists; choose another --slug") from None
     _, problems = load_catalog(project)
-    mine = [p for p in problems if p.path == project.display(path)]
+    # The sections hold the prompts until the writer replaces them; anything else means a bad value.
+    mine = [p for p in problems if p.path == project.display(path) and PROMPT_LEFT not in p.message]
     if mine:
         path.unlink()
         report(mine, "text")
         print("compendium: the record was not written; fix the values above", file=sys.stderr)
         return 1
-    print(f"wrote {project.display(path)}: fill in its sections, then run 'compendium validate'")
+    print(
+        f"wrote {project.display(path)}: replace the prompt under each section with the practice's "
+        "own text, then run 'compendium validate'"
+    )
     return 0
 
 

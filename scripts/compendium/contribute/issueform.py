@@ -14,6 +14,9 @@ import yaml
 
 from compendium.records.fields import slugify
 
+NOT_LISTED = "Not in the list"
+"""The pick-list option for a term the vocabulary lacks; the contributor names it in words."""
+NOT_LISTED_FIELD = "Terms not in the lists"
 LABEL = "practice proposal"
 """The label every proposal gets, so editors can list them."""
 
@@ -44,6 +47,19 @@ def issue_form(schema: dict[str, Any]) -> dict[str, Any]:
         if prop.get("readOnly"):
             continue
         body.extend(_elements(name, prop, name in required, labels))
+    body.append(
+        {
+            "type": "textarea",
+            "id": "not-in-the-list",
+            "attributes": {
+                "label": NOT_LISTED_FIELD,
+                "description": f"If you chose “{NOT_LISTED}” above, name the region, topic, population, sector, "
+                "partner type or funding stream here, one per line, with what it is (e.g. “Region: Humboldt "
+                "County workforce area”). An editor adds it to the vocabulary.",
+            },
+            "validations": {"required": False},
+        }
+    )
     for section in schema["x-body-sections"]:
         body.append(
             {
@@ -92,7 +108,7 @@ def _elements(
     title = prop["title"]
     label = f"{within}: {title.lower()}" if within and not title.startswith(within) else title
     ident = f"{slugify(within)}-{name}" if within else name
-    kind = prop.get("type")
+    kind = "array" if "array" in prop.get("type", ()) else prop.get("type")
     if kind == "object":
         inner = set(prop["required"])
         return [
@@ -101,14 +117,23 @@ def _elements(
             for element in _elements(sub, sub_prop, required and sub in inner, labels, prop["title"])
         ]
     element: dict[str, Any]
-    if kind == "array" and "enum" in prop["items"]:
-        element = _dropdown(ident, label, prop["description"], labels[prop["items"]["x-vocabulary"]], True)
+    if kind == "array" and "x-vocabulary" in prop["items"]:
+        element = _dropdown(
+            ident,
+            label,
+            prop["description"],
+            labels[prop["items"]["x-vocabulary"]],
+            True,
+            "anyOf" in prop["items"],
+        )
     elif kind == "array" and prop["items"].get("type") == "object":
         element = _textarea(ident, label, _list_help(prop, labels))
     elif kind == "array":
         element = _textarea(ident, label, prop["description"] + " One per line.")
-    elif "enum" in prop:
-        element = _dropdown(ident, label, prop["description"], labels[prop["x-vocabulary"]], False)
+    elif "x-vocabulary" in prop:
+        element = _dropdown(
+            ident, label, prop["description"], labels[prop["x-vocabulary"]], False, "anyOf" in prop
+        )
     elif prop.get("x-multiline"):
         element = _textarea(ident, label, prop["description"])
     else:
@@ -122,8 +147,12 @@ def _elements(
 
 
 def _dropdown(
-    ident: str, label: str, help_text: str, options: dict[str, str], multiple: bool
+    ident: str, label: str, help_text: str, options: dict[str, str], multiple: bool, open: bool
 ) -> dict[str, Any]:
+    """A pick list; an ``open`` vocabulary's list ends with "Not in the list", named in words below."""
+    choices = list(options.values())
+    if open:
+        choices.append(f"{NOT_LISTED} (name it under “{NOT_LISTED_FIELD}”)")
     return {
         "type": "dropdown",
         "id": ident,
@@ -131,7 +160,7 @@ def _dropdown(
             "label": label,
             "description": help_text + (" Choose all that apply." if multiple else ""),
             "multiple": multiple,
-            "options": list(options.values()),
+            "options": choices,
         },
     }
 
@@ -146,7 +175,7 @@ def _list_help(prop: dict[str, Any], labels: dict[str, dict[str, str]]) -> str:
     fields = []
     for name, sub in item["properties"].items():
         text = sub["title"] + ("" if name in item["required"] else ", if known")
-        if "enum" in sub:
+        if "x-vocabulary" in sub:
             text += " (one of: " + ", ".join(labels[sub["x-vocabulary"]].values()) + ")"
         fields.append(text)
     return f"{prop['description']} One {item['title'].lower()} per line: " + "; ".join(fields) + "."

@@ -19,7 +19,15 @@ from compendium.records.fields import slugify
 from compendium.records.loader import load_yaml
 from compendium.records.practice import Practice
 from compendium.records.vocabulary import ACCEPTED
-from compendium.records.volume import CHECKSUMS, FOREWORD, FROZEN, MANIFEST, Volume, checksums_text
+from compendium.records.volume import (
+    CHECKSUMS,
+    FOREWORD,
+    FROZEN,
+    FROZEN_VOCABULARY,
+    MANIFEST,
+    Volume,
+    checksums_text,
+)
 
 STAGING_CUT = ".cut-"
 STAGING_PUBLISH = ".publish-"
@@ -59,11 +67,16 @@ def cut_volume(
             kind = "published in" if carried[0].is_published else "already in the draft"
             cut.left_out.append((practice, f"{kind} {carried[0].label}"))
         else:
-            # One section per region, in the vocabulary's order; a practice goes under its first region.
+            # One section per region; a practice goes under its first region.
             chosen.setdefault(practice.regions[0], []).append(practice)
     if not chosen:
-        raise EditorialError("no accepted practice is waiting for a volume; nothing to cut")
-    for region in catalog.vocabulary.terms("regions"):
+        reasons = "".join(f"\n    {practice.slug}: {reason}" for practice, reason in cut.left_out)
+        raise EditorialError(
+            "no accepted practice is waiting for a volume; nothing to cut"
+            + (f". Left out:{reasons}" if reasons else " (practices/ holds no practice)")
+        )
+    # Sections follow the regional systems: a county's section comes right after its region's.
+    for region in catalog.vocabulary.regions_in_order():
         if region in chosen:
             cut.sections.append((region, catalog.vocabulary.label("regions", region), chosen[region]))
     manifest = {
@@ -135,6 +148,7 @@ def publish_volume(catalog: Catalog, number: int, day: dt.date) -> Volume:
         (staging / FROZEN).mkdir()
         for slug in volume.practices:
             shutil.copyfile(catalog.practices[slug].path, staging / FROZEN / f"{slug}.md")
+        shutil.copyfile(catalog.project.vocabulary, staging / FROZEN / FROZEN_VOCABULARY)
         (staging / MANIFEST).write_text("".join(lines), encoding="utf-8")
         shutil.copyfile(volume.folder / FOREWORD, staging / FOREWORD)
         (staging / CHECKSUMS).write_text(checksums_text(staging), encoding="utf-8")

@@ -14,6 +14,7 @@ import html
 import re
 import unicodedata
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,9 +63,23 @@ def body_parser() -> MarkdownIt:
 _MD = body_parser()
 
 
-def check_body(body: str, sections: tuple[str, ...], record: Path, root: Path) -> list[BodyProblem]:
-    """Every problem in ``body``; ``record`` and ``root`` bound where relative links may point."""
+PROMPT_LEFT = "still holds the template's prompt"
+"""Part of the message for a section whose prompt was never replaced (``compendium new`` writes them)."""
+
+
+def check_body(
+    body: str,
+    sections: tuple[str, ...],
+    record: Path,
+    root: Path,
+    prompts: Mapping[str, str] | None = None,
+) -> list[BodyProblem]:
+    """Every problem in ``body``; ``record`` and ``root`` bound where relative links may point.
+
+    ``prompts`` (section title -> what to write there) finds sections still holding the
+    template's prompt, as ``compendium new`` writes them."""
     problems: list[BodyProblem] = []
+    waiting = {" ".join(text.split()): title for title, text in (prompts or {}).items()}
     if len(body) > MAX_BODY_CHARS:
         problems.append(
             BodyProblem(
@@ -92,6 +107,16 @@ def check_body(body: str, sections: tuple[str, ...], record: Path, root: Path) -
             problems.append(_html_problem(token.content, line, lines))
         elif token.type == "inline":
             _check_inline(token, line, lines, record, root, problems)
+            title = waiting.get(" ".join(token.content.split()))
+            if title and headings and headings[-1][0] == title:
+                problems.append(
+                    BodyProblem(
+                        line,
+                        None,
+                        f"the section '## {title}' {PROMPT_LEFT} "
+                        f'("{token.content.strip()}"); replace it with what the partners did',
+                    )
+                )
     _check_sections(headings, sections, problems)
     for number, text in enumerate(lines if "8<" in body else [], start=1):
         if _SNIPPET.search(text):

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
+import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 from compendium.records.loader import Document, KeyPath
@@ -104,10 +104,62 @@ def received(value: object) -> str:
     return repr(value)
 
 
-def suggest(word: str, choices: list[str]) -> str:
-    """A "did you mean" tail for an unknown word, or nothing when no choice is close."""
-    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``, or ``limit + 1`` once
+    past ``limit``: the cost stays bounded by the short words it is asked about."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] | None = None
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
+            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, row = row, current
+    return row[-1]
+
+
+def close_matches(word: str, choices: Iterable[str], labels: Mapping[str, str] | None = None) -> list[str]:
+    """The choices a writer of ``word`` most likely meant, best first; none when nothing is close.
+
+    A near miss is a typo: a few letters' edits for the word's length (``reentry-service``,
+    ``los-angelse-county``), never a word that merely shares a suffix (``orange-county`` is not
+    ``los-angeles-county``, ``state`` is not ``status``). With ``labels``, a word that names a term
+    by its label's words (``fresno`` for "Fresno County") finds it too.
+    """
+    key = word.strip().lower()
+    if not key or len(key) > 80:
+        return []
+    limit = max(1, len(key) // 6)
+    scored = sorted(
+        (distance, choice)
+        for choice in choices
+        if (distance := _distance(key, choice.lower(), limit)) <= limit
+    )
+    found = [choice for _, choice in scored[:3]]
+    if labels and not found:
+        words = set(slugify(key).split("-"))
+        found = [
+            term
+            for term, label in labels.items()
+            if words <= set(slugify(label).split("-")) | set(term.split("-"))
+        ]
+        if len(found) > 3:  # "county" names them all: a list that long would not help
+            return []
+    return found[:3]
+
+
+def suggest(word: str, choices: Iterable[str], labels: Mapping[str, str] | None = None) -> str:
+    """A "did you mean" tail for an unknown word, or nothing when no choice is close enough to help."""
+    close = close_matches(word, choices, labels)
+    if not close:
+        return ""
+    shown = [f"'{term}' ({labels[term]})" if labels else f"'{term}'" for term in close]
+    return f"; did you mean {' or '.join(shown)}?"
 
 
 class Field(Generic[T]):
@@ -209,6 +261,101 @@ class PartialDate(Field[str]):
         return self.described({"type": "string", "pattern": f"^{_PARTIAL_DATE.pattern}$"})
 
 
+def coarsest(a: str, b: str) -> tuple[str, str]:
+    """Two partial dates cut to the precision of the less precise: ``2022-05`` and ``2022-05-26``
+    compare as ``2022-05`` and ``2022-05``, so a month is not "before" a day inside it."""
+    size = min(len(a), len(b))
+    return a[:size], b[:size]
+
+
+def before(a: str, b: str) -> bool:
+    """Whether partial date ``a`` is certainly earlier than ``b``."""
+    left, right = coarsest(a, b)
+    return left < right
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    """A span of time: from ``start`` to ``end``, or ``since`` ``start`` when ``end`` is None."""
+
+    start: str
+    end: str | None = None
+    fiscal: bool = False
+    """Written as a California fiscal year (``FY 2023-24``: July 2023 to June 2024)."""
+
+    def __str__(self) -> str:
+        if self.fiscal and self.end:
+            return f"FY {self.start[:4]}\u2013{self.end[2:4]}"
+        if self.end == self.start:
+            return self.start
+        return f"{self.start} to {self.end}" if self.end else f"since {self.start}"
+
+
+_PERIOD = re.compile(rf"({_PARTIAL_DATE.pattern})\s*(?:/|\bto\b|\u2013|\u2014)\s*({_PARTIAL_DATE.pattern})")
+_YEARS = re.compile(r"(\d{4})\s*[-\u2013]\s*(\d{4})")
+_SINCE = re.compile(rf"since\s+({_PARTIAL_DATE.pattern})", re.IGNORECASE)
+_FISCAL = re.compile(r"FY\s*(\d{4})\s*[-\u2013/]\s*(\d{2}|\d{4})", re.IGNORECASE)
+
+
+class PeriodOf(Field[Period]):
+    """A period: ``2022 to 2025`` (or ``2022-2025``), ``2022-09 to 2025-06``, ``since 2021``, one year
+    ``2022`` or a fiscal year ``FY 2023-24``."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> Period:
+        text = " ".join(value.split()) if isinstance(value, str) else ""
+        expected = (
+            "expected a period such as '2022 to 2025', '2022-09 to 2025-06', 'since 2021' or "
+            f"'FY 2023-24', received {received(value)}"
+        )
+        if match := _FISCAL.fullmatch(text):
+            first, second = int(match.group(1)), int(match.group(2)[-2:])
+            if second != (first + 1) % 100:
+                raise Invalid(f"'{text}' is not one fiscal year; a fiscal year reads like FY 2023-24")
+            return Period(f"{first}-07", f"{first + 1}-06", fiscal=True)
+        if match := _YEARS.fullmatch(text):  # 2022-2025: four digits after the hyphen are a year, not a month
+            start, end = self._date(match.group(1)), self._date(match.group(2))
+            if before(end, start):
+                raise Invalid(f"ends ({end}) before it starts ({start})")
+            return Period(start, end)
+        if match := _SINCE.fullmatch(text):
+            return Period(self._date(match.group(1)))
+        if match := _PERIOD.fullmatch(text):
+            start, end = self._date(match.group(1)), self._date(match.group(5))
+            if before(end, start):
+                raise Invalid(f"ends ({end}) before it starts ({start})")
+            return Period(start, end)
+        if re.fullmatch(r"\d{4}", text) or (isinstance(value, int) and not isinstance(value, bool)):
+            year = self._date(str(value).strip())
+            return Period(year, year)  # one calendar year
+        raise Invalid(expected)
+
+    @staticmethod
+    def _date(text: str) -> str:
+        match = _PARTIAL_DATE.fullmatch(text)
+        assert match
+        year, month, day = match.groups()
+        try:
+            dt.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            raise Invalid(f"'{text}' is not a real date; expected YYYY, YYYY-MM or YYYY-MM-DD") from None
+        return text
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described({"type": "string", "minLength": 4, "maxLength": 40})
+
+
+class Flag(Field[bool]):
+    """Yes or no: written ``true`` or ``false``."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> bool:
+        if not isinstance(value, bool):
+            raise Invalid(f"expected true or false, received {received(value)}")
+        return value
+
+    def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
+        return self.described({"type": "boolean"})
+
+
 class Amount(Field[int]):
     """A whole number of US dollars."""
 
@@ -232,6 +379,23 @@ class Figure(Field[str]):
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
         return self.described({"type": ["string", "integer"], "pattern": f"^{_NUMBER.pattern}$"})
+
+
+class Choice(Field[str]):
+    """One of a fixed set of words the software itself acts on."""
+
+    def __init__(self, doc: str, choices: tuple[str, ...], **kw: Any) -> None:
+        super().__init__(doc, **kw)
+        self.choices = choices
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
+        if value not in self.choices:
+            raise Invalid(f"expected one of {', '.join(self.choices)}, received {received(value)}")
+        assert isinstance(value, str)
+        return value
+
+    def schema(self, terms: Any) -> dict[str, Any]:
+        return self.described({"type": "string", "enum": list(self.choices)})
 
 
 class Url(Field[str]):
@@ -277,27 +441,102 @@ class Slug(Field[str]):
 class Term(Field[str]):
     """One term from a controlled vocabulary in ``practices/vocabulary.yml``."""
 
-    def __init__(self, doc: str, vocabulary: str, **kw: Any) -> None:
+    def __init__(self, doc: str, vocabulary: str, *, open: bool = False, **kw: Any) -> None:
         super().__init__(doc, **kw)
         self.vocabulary = vocabulary
+        self.open = open
+        """Whether a contributor may name a missing term in words ({new: …}) for an editor to add."""
 
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
         known = ctx.terms(self.vocabulary)
+        if self.open and isinstance(value, dict) and set(value) == {NEW}:
+            # "Not in the list": the writer names the term in words, an editor adds it.
+            text = Text("", max_length=120).validate(value[NEW], keypath, ctx)
+            return Pending(text)
+        if isinstance(value, dict) and set(value) == {NEW}:
+            raise Invalid(
+                f"{self.vocabulary} cannot take a term written in words: the software acts on these "
+                f"terms; choose one of {', '.join(known)}"
+            )
         if not isinstance(value, str):
             raise Invalid(f"expected one of the {self.vocabulary} terms, received {received(value)}")
         if value not in known:
             by_label = {label.lower(): term for term, label in known.items()}
             if value.lower() in by_label:
                 raise Invalid(f"write the id '{by_label[value.lower()]}', not the label '{value}'")
-            raise Invalid(
-                f"'{value}' is not a known term in {self.vocabulary}"
-                f"{suggest(value, list(known))} (the terms are listed in practices/vocabulary.yml)"
-            )
+            raise Invalid(f"'{value}' {unknown_term(value, self.vocabulary, known, self.open)}")
         return value
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
         known = terms(self.vocabulary)
-        return self.described({"type": "string", "enum": list(known), "x-vocabulary": self.vocabulary})
+        listed = {"type": "string", "enum": list(known)}
+        if not self.open:
+            return self.described({**listed, "x-vocabulary": self.vocabulary})
+        pending = {
+            "type": "object",
+            "title": "Not in the list",
+            "required": [NEW],
+            "additionalProperties": False,
+            "properties": {NEW: {"type": "string", "minLength": 1, "maxLength": 120}},
+        }
+        return self.described({"anyOf": [listed, pending], "x-vocabulary": self.vocabulary})
+
+
+def unknown_term(value: str, vocabulary: str, known: Mapping[str, str], open: bool = False) -> str:
+    """What to say of ``value``, missing from ``vocabulary``: the close terms if any are close enough
+    to help, otherwise where the terms are listed (and, for an ``open`` vocabulary, how to ask for one)."""
+    close = suggest(value, known, known)
+    if close:
+        return f"is not a known term in {vocabulary}{close}"
+    where = (
+        f"is not a known term in {vocabulary} (the terms are listed in practices/vocabulary.yml and "
+        "practices/practice.schema.json"
+    )
+    if open:
+        return (
+            f"{where}; if yours is not there, write {{{NEW}: {_as_yaml(value)}}} and an editor will add it)"
+        )
+    return where + ")"
+
+
+NEW = "new"
+"""The key of a term written in words because the vocabulary lacks it: ``{new: Humboldt County}``."""
+
+
+class Pending(str):
+    """A term the vocabulary does not have yet, as the contributor wrote it; an editor adds it."""
+
+    __slots__ = ()
+
+
+def terms_in(value: object, keypath: KeyPath = ()) -> list[tuple[KeyPath, str, str]]:
+    """Every vocabulary term inside a validated record: (where, vocabulary, term), pending ones too."""
+    found: list[tuple[KeyPath, str, str]] = []
+    if not (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+        return found
+    for f in dataclasses.fields(value):
+        spec, held = f.metadata.get("spec"), getattr(value, f.name)
+        if isinstance(spec, ListOf) and isinstance(spec.item, Term):
+            found += [((*keypath, f.name, i), spec.item.vocabulary, term) for i, term in enumerate(held)]
+        elif isinstance(spec, Term) and held is not None:
+            found.append(((*keypath, f.name), spec.vocabulary, held))
+        elif isinstance(spec, ListOf):
+            for index, item in enumerate(held):
+                found += terms_in(item, (*keypath, f.name, index))
+        elif isinstance(spec, Struct) and held is not None:
+            found += terms_in(held, (*keypath, f.name))
+    return found
+
+
+def pending_terms(value: object) -> list[tuple[KeyPath, str]]:
+    """Every :class:`Pending` term inside a validated record, with where it was written."""
+    return [(keypath, str(term)) for keypath, _, term in terms_in(value) if isinstance(term, Pending)]
+
+
+def _as_yaml(text: str) -> str:
+    return (
+        text if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 .'-]*", text) else json.dumps(text, ensure_ascii=False)
+    )
 
 
 class ListOf(Field[tuple[S, ...]]):
@@ -312,7 +551,8 @@ class ListOf(Field[tuple[S, ...]]):
         self.unique = unique
 
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> tuple[S, ...]:
-        if isinstance(value, str | int) and not isinstance(value, bool) and not isinstance(self.item, Struct):
+        one = isinstance(value, str | int) and not isinstance(value, bool)
+        if (one or (isinstance(value, dict) and set(value) == {NEW})) and not isinstance(self.item, Struct):
             value = [value]  # one term written without brackets is what the writer meant
         if not isinstance(value, list):
             raise Invalid(f"expected a list, received {received(value)}")
@@ -343,9 +583,23 @@ class ListOf(Field[tuple[S, ...]]):
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
         item = self.item.schema(terms)
         schema: dict[str, Any] = {"type": "array", "items": item, "minItems": self.min_items}
+        if not isinstance(self.item, Struct):
+            # One value written without brackets is accepted, as validate accepts it.
+            single = {k: v for k, v in item.items() if k not in ("description", "title", "examples")}
+            schema["type"] = ["array", *_types(single)]
+            schema["if"] = {"not": {"type": "array"}}
+            schema["then"] = single
         if self.unique:
             schema["uniqueItems"] = True
         return self.described(schema)
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    """The JSON types a single item's schema allows (a term written in words is an object)."""
+    if "anyOf" in schema:
+        return sorted({kind for option in schema["anyOf"] for kind in _types(option)})
+    kind = schema.get("type", [])
+    return [kind] if isinstance(kind, str) else list(kind)
 
 
 class Reported(Invalid):
@@ -381,10 +635,8 @@ class Struct(Field[T]):
         for key in value:
             if key not in self.specs:
                 where = f" in {describe(keypath)}" if keypath else ""
-                ctx.report(
-                    (*keypath, key),
-                    f"unknown field '{key}'{where}{suggest(key, list(self.specs))}",
-                )
+                tail = suggest(key, self.specs) or f"; the fields here are {', '.join(self.specs)}"
+                ctx.report((*keypath, key), f"unknown field '{key}'{where}{tail}")
                 ok = False
         for name, spec in self.specs.items():
             raw = value.get(name)

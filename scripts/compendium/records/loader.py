@@ -21,6 +21,7 @@ fast) and builds plain Python values itself, which lets it:
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,6 +261,16 @@ def _compose(text: str, line_offset: int) -> tuple[Any, dict[KeyPath, Mark]]:
         context = ""
         if exc.context and exc.context_mark:
             context = f" ({exc.context} that starts on line {exc.context_mark.line + line_offset})"
+        if problem == "mapping values are not allowed here" and mark:
+            # The commonest slip: a colon inside a value, as in a title like "From jail to jobs: LA".
+            source = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+            field, _, value = source.strip().removeprefix("- ").partition(": ")
+            raise _Located(
+                f"this value holds a colon followed by a space, which YAML reads as a new field; "
+                f"put the value in quotes: {field}: {json.dumps(value.strip(), ensure_ascii=False)}",
+                line,
+                column,
+            ) from None
         raise _Located(f"this is not valid YAML: {problem}{context}", line, column) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         raise _Located(f"this is not valid YAML: {exc}", line_offset) from None

@@ -14,11 +14,15 @@ from pathlib import Path
 
 from compendium.records.fields import (
     Amount,
+    Choice,
     Date,
     Email,
     Figure,
+    Flag,
     ListOf,
     PartialDate,
+    Period,
+    PeriodOf,
     Slug,
     Struct,
     Term,
@@ -26,7 +30,14 @@ from compendium.records.fields import (
     Url,
     declare,
 )
-from compendium.records.vocabulary import RETIRED, SUBMITTED
+from compendium.records.vocabulary import LEADING_ROLES, QUALIFIERS, RETIRED, SUBMITTED
+
+KINDS = ("outcome", "output", "cost", "context")
+"""What a figure is: a result, an activity count, a cost, or a fact about the region."""
+RESULT_KINDS = ("outcome", "output", "cost")
+"""Kinds that tell what the practice did; context figures never count as its results."""
+SCOPES = ("practice", "programme")
+FUNDING_STATUSES = ("awarded", "offered")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,24 +53,90 @@ class Partner:
         )
     )
     type: str = declare(
-        Term("What kind of organisation it is.", "partner_types", required=True, label="Type of organisation")
+        Term(
+            "What kind of organisation it is.",
+            "partner_types",
+            open=True,
+            required=True,
+            label="Type of organisation",
+        )
     )
-    role: str = declare(Term("The part it plays in this practice.", "partner_roles", required=True))
+    role: tuple[str, ...] = declare(
+        ListOf(
+            Term("A role id.", "partner_roles"),
+            "The part it plays: one role (role: lead) or several (role: [lead, fiscal-agent]).",
+            min_items=1,
+            unique=True,
+            required=True,
+            label="Roles",
+        )
+    )
+    note: str | None = declare(
+        Text("One line about it, e.g. 'about 400 member organisations'.", max_length=160)
+    )
+    part_of: str | None = declare(
+        Text(
+            "The name of another partner in this list that it belongs to (a collaborative's member).",
+            max_length=160,
+            label="Part of",
+        )
+    )
+    phases: tuple[str, ...] = declare(
+        ListOf(
+            Term("A phase id.", "phases", open=True),
+            "The phases it took part in, when not all of them.",
+            unique=True,
+            label="Only in phases",
+        )
+    )
+    joined: str | None = declare(
+        PartialDate("When it joined, if later than the start: YYYY, YYYY-MM or YYYY-MM-DD.")
+    )
+    left: str | None = declare(PartialDate("When it left, if it has: YYYY, YYYY-MM or YYYY-MM-DD."))
+
+    @property
+    def is_lead(self) -> bool:
+        """Whether it leads the partnership: its lead, or the convener of a convened one."""
+        return any(role in LEADING_ROLES for role in self.role)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Funding:
-    """One funding stream behind the practice."""
+    """One award or offer of money behind the practice."""
 
     stream: str = declare(
-        Term("The funding stream.", "funding_streams", required=True, label="Funding stream")
+        Term(
+            "The funding stream or statewide programme.",
+            "funding_streams",
+            open=True,
+            required=True,
+            label="Funding stream",
+        )
+    )
+    name_in_source: str | None = declare(
+        Text(
+            "The name the source uses for it, when that differs from the stream's (e.g. 'P2E Round 2').",
+            max_length=160,
+            label="Name in the source",
+        )
     )
     amount: int | None = declare(
         Amount("Amount in US dollars that went to this practice, if known.", label="Amount (US dollars)")
     )
-    period: str | None = declare(
-        Text("The years the funding covers, e.g. '2022-2025' or 'FY 2023-24'.", max_length=40)
+    status: str = declare(
+        Choice(
+            "Whether the money was awarded or only offered (announced, not yet contracted).",
+            FUNDING_STATUSES,
+        ),
+        default="awarded",
     )
+    awarded: str | None = declare(
+        PartialDate("When it was awarded or announced: YYYY, YYYY-MM or YYYY-MM-DD.", label="Date awarded")
+    )
+    period: Period | None = declare(
+        PeriodOf("The time the money covers: '2022 to 2025', 'since 2021' or 'FY 2023-24'.")
+    )
+    phase: str | None = declare(Term("The phase it paid for.", "phases", open=True))
     source: str | None = declare(
         Url("A public page that documents this funding.", label="Source (web address)")
     )
@@ -69,7 +146,7 @@ class Funding:
 class Phase:
     """A stage the practice went through, with when it ran."""
 
-    phase: str = declare(Term("Which stage.", "phases", required=True, label="Stage"))
+    phase: str = declare(Term("Which stage.", "phases", open=True, required=True, label="Stage"))
     start: str | None = declare(PartialDate("When it began: YYYY, YYYY-MM or YYYY-MM-DD.", example="2022"))
     end: str | None = declare(PartialDate("When it ended, if it has: YYYY, YYYY-MM or YYYY-MM-DD."))
     note: str = declare(
@@ -79,7 +156,7 @@ class Phase:
 
 @dataclass(frozen=True, kw_only=True)
 class Outcome:
-    """A reported result: a number means something only with its date and its source."""
+    """A reported figure: it means something only with its date (or an explicit 'undated') and its source."""
 
     measure: str = declare(
         Text(
@@ -89,12 +166,77 @@ class Outcome:
             label="What was counted",
         )
     )
-    value: str = declare(Figure("The number, as reported.", required=True, label="Number"))
-    unit: str | None = declare(Text("The unit, e.g. 'people' or 'percent'.", max_length=40))
-    as_of: dt.date = declare(Date("The date the number describes.", required=True, label="As of"))
+    kind: str = declare(
+        Choice(
+            "outcome (a result for people), output (an activity count, e.g. convenings held), "
+            "cost (e.g. per participant) or context (a figure about the region, not a result).",
+            KINDS,
+        ),
+        default="outcome",
+    )
+    value: str = declare(
+        Figure("The number, as reported (the low end of a range).", required=True, label="Number")
+    )
+    qualifier: str = declare(
+        Choice("How exact the source is: exact, about, at-least or more-than.", QUALIFIERS),
+        default="exact",
+    )
+    up_to: str | None = declare(Figure("The high end, when the source gives a range.", label="Up to"))
+    unit: str | None = declare(
+        Text("The unit, e.g. 'students', 'meals', 'percent' or 'dollars'.", max_length=40)
+    )
+    per: str | None = declare(Text("What the figure is per, e.g. 'participant'.", max_length=40))
+    group: str | None = declare(
+        Term(
+            "The group the figure is for, when the source breaks it down.",
+            "groups",
+            open=True,
+            label="For group",
+        )
+    )
+    scope: str = declare(
+        Choice("Whether it counts this practice or the wider programme it belongs to.", SCOPES),
+        default="practice",
+    )
+    as_of: str | None = declare(
+        PartialDate("The date the number describes: YYYY, YYYY-MM or YYYY-MM-DD.", label="As of")
+    )
+    period: Period | None = declare(PeriodOf("The period it covers instead: '2021 to 2023' or 'since 2021'."))
+    undated: bool = declare(
+        Flag("true when the source gives no date; the figure is shown with that warning."), default=False
+    )
     source: str = declare(
         Text("Where the number comes from: a report's title or a web address.", required=True, max_length=300)
     )
+
+    @property
+    def is_dated(self) -> bool:
+        return bool(self.as_of or self.period) and not self.undated
+
+    @property
+    def is_result(self) -> bool:
+        """A dated result of the practice itself, the kind that can support an evidence level."""
+        return self.kind in RESULT_KINDS and self.is_dated and self.scope == "practice"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Milestone:
+    """A dated event: a convening, a plan approved, an extension."""
+
+    date: str = declare(PartialDate("When: YYYY, YYYY-MM or YYYY-MM-DD.", required=True))
+    event: str = declare(Text("What happened, in one line.", required=True, max_length=200))
+    phase: str | None = declare(Term("The phase it belongs to.", "phases", open=True))
+    source: str | None = declare(Url("A public page that records it.", label="Source (web address)"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recognition:
+    """An award or honour: recognition, kept apart from the evidence that the practice works."""
+
+    award: str = declare(Text("The award's name.", required=True, max_length=160))
+    by: str | None = declare(Text("Who gave it.", max_length=160, label="Given by"))
+    date: str | None = declare(PartialDate("When: YYYY, YYYY-MM or YYYY-MM-DD."))
+    source: str | None = declare(Url("A public page that records it.", label="Source (web address)"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,7 +275,9 @@ class Contact:
 class Source:
     """A document the record draws on."""
 
-    title: str = declare(Text("The document's title.", required=True, max_length=200))
+    title: str | None = declare(
+        Text("The document's title (optional when an address is given).", max_length=200)
+    )
     publisher: str | None = declare(Text("Who published it.", max_length=160))
     url: str | None = declare(Url("Where to read it.", label="Web address"))
     date: str | None = declare(PartialDate("When it was published: YYYY, YYYY-MM or YYYY-MM-DD."))
@@ -162,7 +306,7 @@ class Practice:
     )
     regions: tuple[str, ...] = declare(
         ListOf(
-            Term("A region id.", "regions"),
+            Term("A region id.", "regions", open=True),
             "The regions the practice sits in.",
             min_items=1,
             unique=True,
@@ -179,7 +323,7 @@ class Practice:
     )
     focus: tuple[str, ...] = declare(
         ListOf(
-            Term("A focus area id.", "focus"),
+            Term("A focus area id.", "focus", open=True),
             "Topics the practice is about.",
             label="Focus areas",
             min_items=1,
@@ -189,7 +333,7 @@ class Practice:
     )
     populations: tuple[str, ...] = declare(
         ListOf(
-            Term("A population id.", "populations"),
+            Term("A population id.", "populations", open=True),
             "Who the practice serves.",
             unique=True,
             label="Populations served",
@@ -197,7 +341,7 @@ class Practice:
     )
     sectors: tuple[str, ...] = declare(
         ListOf(
-            Term("A sector id.", "sectors"),
+            Term("A sector id.", "sectors", open=True),
             "Industry sectors the practice prepares people for.",
             unique=True,
             label="Industry sectors",
@@ -206,14 +350,29 @@ class Practice:
     funding: tuple[Funding, ...] = declare(
         ListOf(Struct(Funding, label="Funding stream"), "Funding streams behind the practice.")
     )
+    instance_of: str | None = declare(
+        Term(
+            "The statewide programme this practice is one region's instance of (e.g. SlingShot).",
+            "funding_streams",
+            open=True,
+            label="Regional instance of",
+        )
+    )
     phases: tuple[Phase, ...] = declare(
         ListOf(Struct(Phase, label="Stage"), "Stages the practice went through, in order.", label="Stages")
     )
     outcomes: tuple[Outcome, ...] = declare(
         ListOf(
             Struct(Outcome, label="Outcome"),
-            "Reported results, each with its date and source (context figures are not outcomes).",
+            "Reported figures, each with its date (or undated: true) and source; mark context figures "
+            "kind: context, since they are not results.",
         )
+    )
+    milestones: tuple[Milestone, ...] = declare(
+        ListOf(Struct(Milestone, label="Milestone"), "Dated events: convenings, approvals, extensions.")
+    )
+    recognition: tuple[Recognition, ...] = declare(
+        ListOf(Struct(Recognition, label="Award"), "Awards and honours (not evidence that it works).")
     )
     evidence: Evidence = declare(Struct(Evidence, required=True))
     status: str = declare(

@@ -7,20 +7,43 @@ edit there, never in code. Every record's terms are checked against it, with a
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from compendium.records.fields import Context, ListOf, MapOf, Reported, Struct, Term, Text, declare
+from compendium.records.fields import (
+    Choice,
+    Context,
+    Date,
+    Figure,
+    ListOf,
+    MapOf,
+    PartialDate,
+    Reported,
+    Struct,
+    Term,
+    Text,
+    Url,
+    declare,
+)
 from compendium.records.loader import LoadError, load_yaml
 from compendium.records.problem import Problem
 
+QUALIFIERS = ("exact", "about", "at-least", "more-than")
+"""How exact a figure is, as its source says."""
 SUBMITTED = "submitted"
 ACCEPTED = "accepted"
 RETIRED = "retired"
 LEAD = "lead"
+CONVENER = "convener"
+LEADING_ROLES = (LEAD, CONVENER)
+"""Roles that lead a partnership: its lead organisation, or the convener of a convened one."""
 SELF_REPORTED = "self-reported"
+EVIDENCED_LEVELS = ("promising", "established")
+"""Evidence levels that need a dated result of the practice to point to (CONTRIBUTING.md's scale)."""
 
 REQUIRED_TERMS: dict[str, dict[str, str]] = {
     "statuses": {
@@ -28,8 +51,12 @@ REQUIRED_TERMS: dict[str, dict[str, str]] = {
         ACCEPTED: "a volume gathers the accepted practices",
         RETIRED: "a retired practice keeps its page, with a banner",
     },
-    "partner_roles": {LEAD: "the lead partner is named as a practice's author in citations"},
+    "partner_roles": {
+        LEAD: "the lead partner is named as a practice's author in citations",
+        CONVENER: "a convened partnership's convener leads it",
+    },
     "evidence_bases": {SELF_REPORTED: "a new record's evidence starts as self-reported"},
+    "evidence_levels": {level: "a level that needs dated outcomes to point to" for level in EVIDENCED_LEVELS},
 }
 """Ids the software gives a meaning to, by vocabulary, with that meaning: editors may relabel them, never remove them."""
 
@@ -45,8 +72,33 @@ class Entry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ListSource:
+    """A public list the vocabulary's regions and memberships were read from."""
+
+    publisher: str = declare(Text("Who published it.", required=True, max_length=200))
+    title: str = declare(Text("Its title.", required=True, max_length=300))
+    url: str = declare(Url("Where it can be read.", required=True))
+    read: dt.date = declare(Date("The day an editor read it.", required=True))
+    note: str | None = declare(Text("What it covers, or its limits.", max_length=600, multiline=True))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Statistic:
+    """A figure about a region for its profile (context, never a practice's result)."""
+
+    measure: str = declare(Text("What the figure counts.", required=True, max_length=160))
+    value: str = declare(Figure("The number.", required=True))
+    qualifier: str = declare(Choice("exact, about, at-least or more-than.", QUALIFIERS), default="exact")
+    up_to: str | None = declare(Figure("The high end of a range."))
+    unit: str | None = declare(Text("The unit: 'dollars', 'percent', 'colleges'…", max_length=40))
+    per: str | None = declare(Text("What it is per.", max_length=40))
+    as_of: str = declare(PartialDate("When: YYYY, YYYY-MM or YYYY-MM-DD.", required=True))
+    source: str = declare(Term("The source it was read from.", "sources", required=True))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Region:
-    """A region in one of the state's regional systems, with an optional profile for its page."""
+    """A region in one of the regional systems, where it sits, what it holds, and its profile."""
 
     label: str = declare(Text("The region's name as readers see it.", required=True, max_length=120))
     system: str = declare(
@@ -56,22 +108,43 @@ class Region:
             required=True,
         )
     )
+    fips: str | None = declare(
+        Text(
+            "A county's five-digit FIPS code (U.S. Census Bureau), e.g. '06037'.",
+            max_length=5,
+            label="FIPS code",
+        )
+    )
+    state: str | None = declare(
+        Text("The US state, for a region outside California (a practice filed there says so).", max_length=60)
+    )
     within: tuple[str, ...] = declare(
         ListOf(
             Term("A region id.", "regions"),
-            "Regions this one sits in, so its practices are found from them too.",
+            "Regions this one lies wholly inside, so its practices are found from them too.",
+            unique=True,
+        )
+    )
+    contains: tuple[str, ...] = declare(
+        ListOf(
+            Term("A region id.", "regions"),
+            "Regions lying wholly inside this one (the other side of 'within'; write either).",
+            unique=True,
+        )
+    )
+    overlaps: tuple[str, ...] = declare(
+        ListOf(
+            Term("A region id.", "regions"),
+            "Regions it covers only in part (a board serving part of a county); shown, never inherited.",
             unique=True,
         )
     )
     description: str | None = declare(
         Text("A short profile of the region for its page.", max_length=1200, multiline=True)
     )
-    counties: tuple[str, ...] = declare(
-        ListOf(Text("A county name."), "Counties the region covers.", unique=True)
-    )
     members: tuple[str, ...] = declare(
         ListOf(
-            Text("An organisation."),
+            Text("An organisation.", max_length=200),
             "Member organisations: boards, colleges, consortia, districts.",
             unique=True,
         )
@@ -79,6 +152,23 @@ class Region:
     sectors: tuple[str, ...] = declare(
         ListOf(Term("A sector id.", "sectors"), "The region's priority sectors.", unique=True)
     )
+    figures: tuple[Statistic, ...] = declare(
+        ListOf(Struct(Statistic), "Figures about the region, each with its date and source.")
+    )
+    sources: tuple[str, ...] = declare(
+        ListOf(
+            Term("A source id.", "sources"),
+            "Where the region and its memberships were read (ids under 'sources').",
+            unique=True,
+        )
+    )
+    note: str | None = declare(
+        Text("What the sources leave open, e.g. members not yet found.", max_length=600, multiline=True)
+    )
+
+    @property
+    def outside_california(self) -> bool:
+        return self.state is not None and self.state != "California"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,6 +197,9 @@ class VocabularyFile:
             required=True,
         )
     )
+    sources: dict[str, ListSource] = declare(
+        MapOf(Struct(ListSource), "The public lists regions and memberships were read from.", required=True)
+    )
     systems: dict[str, Entry] = declare(
         MapOf(Struct(Entry), "Regional systems a region can belong to.", required=True)
     )
@@ -122,6 +215,9 @@ class VocabularyFile:
     sectors: dict[str, Entry] = declare(MapOf(Struct(Entry), "Industry sectors.", required=True))
     funding_streams: dict[str, Entry] = declare(MapOf(Struct(Entry), "Funding streams.", required=True))
     phases: dict[str, Entry] = declare(MapOf(Struct(Entry), "Phases a practice runs in.", required=True))
+    groups: dict[str, Entry] = declare(
+        MapOf(Struct(Entry), "Groups a figure can be given for (disaggregation).", required=True)
+    )
     evidence_levels: dict[str, Entry] = declare(
         MapOf(Struct(Entry), "The evidence scale, weakest first.", required=True)
     )
@@ -142,6 +238,16 @@ class Vocabulary:
         """Section heading -> what to write under it."""
         self.regions = data.regions
         self._terms: dict[str, dict[str, str]] = {}
+        # 'within' and 'contains' say the same thing from either side; keep both directions.
+        self._parents: dict[str, dict[str, None]] = {region: {} for region in data.regions}
+        self._children: dict[str, dict[str, None]] = {region: {} for region in data.regions}
+        for region, entry in data.regions.items():
+            for parent in entry.within:
+                self._parents[region].setdefault(parent)
+                self._children[parent].setdefault(region)
+            for child in entry.contains:
+                self._parents[child].setdefault(region)
+                self._children[region].setdefault(child)
 
     def terms(self, name: str) -> Mapping[str, str]:
         """``{id: label}`` of vocabulary ``name``."""
@@ -158,27 +264,69 @@ class Vocabulary:
         return entries[term]
 
     def region_ancestors(self, region: str) -> list[str]:
-        """The regions ``region`` sits in, transitively, nearest first (cycles are refused at load)."""
-        return [other for other in self._reachable(region) if other != region]
+        """The regions ``region`` lies in, transitively, nearest first (cycles are refused at load)."""
+        return [other for other in self._reachable(region, self._parents) if other != region]
+
+    def region_descendants(self, region: str) -> list[str]:
+        """The regions lying in ``region``, transitively, nearest first."""
+        return [other for other in self._reachable(region, self._children) if other != region]
+
+    def region_parents(self, region: str) -> list[str]:
+        """The regions ``region`` lies directly in, from its 'within' and others' 'contains'."""
+        return list(self._parents.get(region, ()))
+
+    def region_children(self, region: str) -> list[str]:
+        """The regions lying directly in ``region``."""
+        return list(self._children.get(region, ()))
 
     def regions_with_ancestors(self, regions: Iterable[str]) -> list[str]:
-        """``regions`` and every region they sit in, each once, so a practice is found from any of them."""
+        """``regions`` and every region they lie in, each once."""
         out: dict[str, None] = {}
         for region in regions:
             out.setdefault(region)
             out.update(dict.fromkeys(self.region_ancestors(region)))
         return list(out)
 
-    def _reachable(self, region: str) -> list[str]:
-        """Every region reached from ``region`` through ``within``, nearest first; ``region`` itself
-        only if ``within`` leads back to it. The one walk of the hierarchy."""
+    def regions_nested(self, regions: Iterable[str]) -> list[str]:
+        """``regions``, every region they lie in and every region lying in them, each once: a practice
+        filed under a county is found from its RPU, and one filed under the RPU from the county."""
+        out = dict.fromkeys(self.regions_with_ancestors(regions))
+        for region in regions:
+            out.update(dict.fromkeys(self.region_descendants(region)))
+        return list(out)
+
+    def regions_in_order(self) -> list[str]:
+        """Every region, each followed by the regions lying in it (depth first, in the vocabulary's
+        order): the order of a volume's sections, so related regions sit together."""
         out: dict[str, None] = {}
-        todo = deque(self.regions[region].within)
+        for root in [r for r in self.regions if not self._parents[r]] + list(self.regions):
+            stack = [root]  # a stack, not recursion: a vocabulary may nest deeply
+            while stack:
+                region = stack.pop()
+                if region not in out:
+                    out[region] = None
+                    stack.extend(reversed(self._children[region]))
+        return list(out)
+
+    def outside_california(self, regions: Iterable[str]) -> list[str]:
+        """The states outside California that ``regions`` lie in (empty for a Californian practice)."""
+        states: dict[str, None] = {}
+        for region in regions:
+            entry = self.regions.get(region)
+            if entry is not None and entry.outside_california and entry.state:
+                states.setdefault(entry.state)
+        return list(states)
+
+    def _reachable(self, region: str, edges: Mapping[str, Iterable[str]]) -> list[str]:
+        """Every region reached from ``region`` along ``edges``, nearest first; ``region`` itself
+        only if the edges lead back to it. The one walk of the hierarchy."""
+        out: dict[str, None] = {}
+        todo = deque(edges.get(region, ()))
         while todo:
-            parent = todo.popleft()
-            if parent not in out:
-                out[parent] = None
-                todo.extend(self.regions[parent].within)
+            other = todo.popleft()
+            if other not in out:
+                out[other] = None
+                todo.extend(edges.get(other, ()))
         return list(out)
 
 
@@ -205,10 +353,18 @@ def load_vocabulary(path: Path, display: str, problems: list[Problem]) -> Vocabu
     vocabulary = Vocabulary(data)
     usable = True
     for region_id in data.regions:
-        if region_id in vocabulary._reachable(region_id):
+        if region_id in vocabulary._reachable(region_id, vocabulary._parents):
             ctx.report(
                 ("regions", region_id, "within"),
-                f"region '{region_id}' ends up inside itself through 'within'",
+                f"region '{region_id}' ends up inside itself through 'within' and 'contains'",
+            )
+            usable = False
+    for region_id, region in data.regions.items():
+        if region.fips is not None and not re.fullmatch(r"\d{5}", region.fips):
+            ctx.report(
+                ("regions", region_id, "fips"),
+                f"regions.{region_id}.fips: expected five digits in quotes, such as '06037', "
+                f"received '{region.fips}'",
             )
             usable = False
     titles: dict[str, int] = {}

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from compendium.records.fields import (
+    Choice,
     Context,
     Date,
     Field,
@@ -35,6 +36,9 @@ FOREWORD = "foreword.md"
 ERRATA = "errata.yml"
 CHECKSUMS = "SHA256SUMS"
 FROZEN = "frozen"
+FROZEN_VOCABULARY = "vocabulary.yml"
+"""The vocabulary as of publication, kept in ``frozen/``: the frozen texts are checked against it, so
+renaming or retiring a term later never breaks a published volume."""
 FOLDER = re.compile(r"(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)")
 
 
@@ -48,23 +52,6 @@ class VolumeNumber(Field[int]):
 
     def schema(self, terms: Any) -> dict[str, Any]:
         return self.described({"type": "integer", "minimum": 1})
-
-
-class Choice(Field[str]):
-    """One of a fixed set of words the software itself acts on."""
-
-    def __init__(self, doc: str, choices: tuple[str, ...], **kw: Any) -> None:
-        super().__init__(doc, **kw)
-        self.choices = choices
-
-    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
-        if value not in self.choices:
-            raise Invalid(f"expected one of {', '.join(self.choices)}, received {received(value)}")
-        assert isinstance(value, str)
-        return value
-
-    def schema(self, terms: Any) -> dict[str, Any]:
-        return self.described({"type": "string", "enum": list(self.choices)})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,6 +153,8 @@ def frozen_files(folder: Path) -> list[Path]:
     frozen = folder / FROZEN
     if frozen.is_dir():
         files.extend(sorted(frozen.glob("*.md")))
+        if (frozen / FROZEN_VOCABULARY).is_file():
+            files.append(frozen / FROZEN_VOCABULARY)
     return files
 
 

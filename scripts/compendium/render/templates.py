@@ -10,7 +10,9 @@ import datetime as dt
 
 from jinja2 import BaseLoader, Environment, StrictUndefined, select_autoescape
 
+from compendium.records.fields import Pending
 from compendium.records.vocabulary import Vocabulary
+from compendium.render import facts, figures
 
 
 def environment(
@@ -29,6 +31,16 @@ def environment(
     env.filters["label"] = lambda term, name: vocabulary.label(name, term)
     env.filters["dollars"] = _dollars
     env.filters["longdate"] = _longdate
+    env.filters["quantity"] = figures.quantity
+    env.filters["partial_date"] = figures.partial_date
+    env.filters["period"] = figures.period
+    env.globals["when"] = figures.when
+    env.globals["vocab"] = vocabulary
+    env.globals["partner_groups"] = facts.partner_groups
+    env.globals["outcome_tables"] = facts.outcome_tables
+    env.globals["region_holdings"] = lambda children: facts.region_holdings(vocabulary, children)
+    # A term written in words for an editor to add has no page to link to yet.
+    env.tests["pending"] = lambda term: isinstance(term, Pending)
     return env
 
 

@@ -256,7 +256,8 @@ class SiteBuilder:
             volumes=volumes,
             updated_since=[v for v in volumes if self.catalog.changed_since(v, practice.slug)],
             filter_regions=self._regions_of(practice),
-            author=next((x.name for x in practice.partners if x.role == LEAD), practice.contact.organisation),
+            outside=self.vocabulary.outside_california(practice.regions),
+            author=next((x.name for x in practice.partners if LEAD in x.role), practice.contact.organisation),
             edit_url=self.settings.edit_base + source if self.settings.edit_base else "",
             cite_url=self.settings.site_url + url_of(practice_path(practice.slug))
             if self.settings.site_url
@@ -289,10 +290,11 @@ class SiteBuilder:
         )
 
     def _regions_of(self, practice: Practice) -> list[str]:
-        """The practice's regions and every region they sit in, so it is found from any of them."""
+        """The practice's regions, every region they sit in and every region in them, so it is found
+        from any of them."""
         # Asked for each practice under every region of every index page: walk the hierarchy once.
         if practice.slug not in self._regions:
-            self._regions[practice.slug] = self.vocabulary.regions_with_ancestors(practice.regions)
+            self._regions[practice.slug] = self.vocabulary.regions_nested(practice.regions)
         return self._regions[practice.slug]
 
     def _terms_of(self, practice: Practice, vocabulary: str) -> Iterable[str]:
