@@ -92,7 +92,10 @@ def test_region_filter_finds_practices_of_regions_within(browser: Any, site_url:
     page, _ = new_page(browser)
     page.goto(site_url + "find/?region=riverside-county")
     wait_for_results(page, "Region: Riverside County")
-    assert len(results(page)) == 4  # the Inland Empire K-16 practices sit within Riverside County
+    # Practices filed under the regions that hold Riverside County are found from it: the four of the
+    # Inland Empire K-16 collaborative and the Inland Empire RPU's SlingShot initiative.
+    found = results(page)
+    assert len(found) == 5 and "Inland Empire Job-Driven SlingShot Initiative" in found
 
 
 def test_empty_finder_invites_a_search(browser: Any, site_url: str) -> None:
@@ -119,9 +122,10 @@ def fill_submit_form(page: Any) -> None:
             page.click("#f-partners [data-add]")
         page.fill(f"#f-partners-{number}-name", name)
         page.select_option(f"#f-partners-{number}-type", kind)
-        page.select_option(f"#f-partners-{number}-role", role)
+        page.check(f"#f-partners-{number}-role-{role}")
     page.check("#f-focus-career-pathways")
     page.check("#f-populations-adult-learners")
+    page.fill("#f-populations-new", "Farmworkers")  # not in the list: named for an editor to add
     page.click("#f-funding [data-add]")
     page.select_option("#f-funding-1-stream", "wioa")
     page.fill("#f-funding-1-amount", "250000")
@@ -150,7 +154,8 @@ def test_submit_form_writes_a_record_that_validates(
     page.click("#cmp-submit button[type=submit]")
     problems = page.locator("#cmp-errors li").all_inner_texts()
     assert problems[:3] == ["Fill in “Title”", "Fill in “Summary”", "Choose at least one of the regions"]
-    assert "Partner 1: choose the role" in problems and "Write the “Need” section" in problems
+    assert "Partner 1: choose at least one of the roles" in problems
+    assert "Write the “Need” section" in problems
     assert page.evaluate("document.activeElement.id") == "cmp-errors"
     assert page.get_attribute("#f-title", "aria-invalid") == "true"
 
@@ -166,6 +171,7 @@ def test_submit_form_writes_a_record_that_validates(
     assert page.is_hidden("#cmp-errors")
     record = page.text_content("#cmp-record")
     assert record is not None and record.startswith("---\ntitle: ")
+    assert "populations:\n  - adult-learners\n  - new: Farmworkers\n" in record
     assert page.input_value("#f-slug") == "navigators-earn-and-learn-in-the-inland-empire"
 
     # "Propose it on GitHub" opens the repository's new-file page with this file filled in.

@@ -373,13 +373,13 @@ def test_fixture_site_builds_strict_with_every_field(fixture_site: Path) -> None
         "$4,437 per participant",
         "2,000+ students",
         "about 17.1%",
-        "85%–90%",
+        "85%\u201390%",
         "Undated: the source gives no date",
         "Context figures",
         "First regional convening",
         "Example Achievement Award",
         "(new region, awaiting an editor)",
-        "FY 2023–24",
+        "FY 2023\u201324",
         "also fiscal agent",
     ):
         assert shown in page, shown

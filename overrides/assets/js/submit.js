@@ -106,6 +106,7 @@ function valueOf(field) {
       return read(field);
     default: {
       const control = controlOf(field);
+      if (control.dataset.type === "boolean") return control.checked ? true : "";
       const text = control.value.trim();
       if (!text && control.tagName === "SELECT" && pendingOf(field)) return { new: pendingOf(field) };
       if (text && control.dataset.type === "integer") return Number(text);

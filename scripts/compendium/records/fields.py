@@ -258,7 +258,14 @@ class PartialDate(Field[str]):
         return text
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
-        return self.described({"type": "string", "pattern": f"^{_PARTIAL_DATE.pattern}$"})
+        # A bare year is read by YAML as a number, which validate accepts: so does the schema.
+        return self.described(
+            {
+                "type": ["string", "integer"],
+                "pattern": f"^{_PARTIAL_DATE.pattern}$",
+                "x-format": "partial-date",
+            }
+        )
 
 
 def coarsest(a: str, b: str) -> tuple[str, str]:
@@ -341,7 +348,9 @@ class PeriodOf(Field[Period]):
         return text
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
-        return self.described({"type": "string", "minLength": 4, "maxLength": 40})
+        return self.described(
+            {"type": ["string", "integer"], "minLength": 4, "maxLength": 40, "x-format": "period"}
+        )
 
 
 class Flag(Field[bool]):
