@@ -69,6 +69,13 @@ class Entry:
     description: str | None = declare(
         Text("What the term means, for contributors choosing it and readers filtering by it.", max_length=600)
     )
+    plural: str | None = declare(
+        Text("The term for several, when it is not the label with an 's' (County: Counties).", max_length=120)
+    )
+
+    @property
+    def several(self) -> str:
+        return self.plural or self.label + "s"
 
 
 @dataclass(frozen=True, kw_only=True)

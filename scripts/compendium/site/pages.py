@@ -334,20 +334,40 @@ class SiteBuilder:
             ],
         }
 
-    def _finder_facets(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
-        """(URL parameter, label, [(value, label)]) for each finder filter, from the vocabularies."""
+    def _finder_facets(self) -> list[tuple[str, str, list[tuple[str, list[tuple[str, str]]]]]]:
+        """(URL parameter, label, [(group, [(value, label)])]) for each finder filter, from the
+        vocabularies; regions are grouped by their system, the other facets form one group."""
 
-        def terms(vocabulary: str) -> list[tuple[str, str]]:
-            return list(self.vocabulary.terms(vocabulary).items())
+        def terms(vocabulary: str) -> list[tuple[str, list[tuple[str, str]]]]:
+            return [("", list(self.vocabulary.terms(vocabulary).items()))]
 
+        regions = [
+            (
+                self.vocabulary.label("systems", system),
+                [(r, self.vocabulary.label("regions", r)) for r in ids],
+            )
+            for system, ids in self._regions_by_system()
+        ]
+        volumes = [(str(n), v.label) for n, v in self.catalog.volumes.items()]
         return [
-            ("region", "Region", terms("regions")),
+            ("region", "Region", regions),
             ("focus", "Focus area", terms("focus")),
             ("population", "Population", terms("populations")),
             ("sector", "Sector", terms("sectors")),
             ("partner", "Partner type", terms("partner_types")),
             ("evidence", "Evidence level", terms("evidence_levels")),
-            ("volume", "Volume", [(str(n), v.label) for n, v in self.catalog.volumes.items()]),
+            ("volume", "Volume", [("", volumes)]),
+        ]
+
+    def _regions_by_system(self) -> list[tuple[str, list[str]]]:
+        """Every region, grouped by its system in the vocabulary's order, by label within a system."""
+        grouped: dict[str, list[str]] = {system: [] for system in self.vocabulary.file.systems}
+        for region, entry in self.vocabulary.regions.items():
+            grouped[entry.system].append(region)
+        return [
+            (system, sorted(ids, key=lambda r: self.vocabulary.label("regions", r).casefold()))
+            for system, ids in grouped.items()
+            if ids
         ]
 
     def _coverage(self) -> dict[str, Any]:
@@ -359,7 +379,13 @@ class SiteBuilder:
                 for topic in practice.focus:
                     counts[(region, topic)] = counts.get((region, topic), 0) + 1
         empty = sum(1 for r in regions for f in focus if not counts.get((r, f)))
-        return {"regions": regions, "focus": focus, "counts": counts, "empty": empty}
+        covered = {region for region, _ in counts}
+        # Per system: the regions with practices (a row each) and those without (a list of gaps).
+        systems = [
+            (system, [r for r in ids if r in covered], [r for r in ids if r not in covered])
+            for system, ids in self._regions_by_system()
+        ]
+        return {"regions": regions, "focus": focus, "counts": counts, "empty": empty, "systems": systems}
 
 
 def build_site(
