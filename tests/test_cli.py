@@ -513,3 +513,28 @@ def test_loading_and_pages_in_two_processes_match_one(
     assert len(one["problems"]) > 1  # the bad record, and the titles repeated across records
     for key in ("problems", "practices", "marks", "pages"):
         assert two[key] == one[key], key
+
+
+def test_vocabulary_lists_use_unused_and_missing_terms(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .conftest import RECORDS
+
+    root = make_project({"complete.md": RECORDS / "good" / "complete.md"})
+    code, out, _ = run(capsys, "--root", str(root), "vocabulary", "partner_types")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("partner_types: ") and lines[0].endswith(" terms, 2 used")
+    assert (
+        "     1  community-college                        Community college or college consortium" in lines
+    )  # practices, not partners
+    assert "     1  workforce-board                          Workforce development board" in lines
+    assert lines[-3].startswith("  unused (") and "labor" in lines[-3]
+    assert lines[-2:] == [
+        "  missing: 'Philanthropic foundation' (written in words by complete; add it to vocabulary.yml)",
+        "1 term(s) written in words wait for an editor to add them.",
+    ]
+    code, _, err = run(capsys, "--root", str(root), "vocabulary", "colours")
+    assert code == 2 and err.startswith(
+        "compendium: error: 'colours' is not a vocabulary records use; one of: "
+    )

@@ -133,3 +133,33 @@ def test_a_map_reports_each_bad_id_and_each_bad_value() -> None:
         "r.md:7:3: x.bb: is 4 characters long; at most 3 fit here",
         "r.md:4:3: 'Bad Id' is not a usable id; expected lowercase letters, digits and hyphens",
     ]
+
+
+@pytest.mark.parametrize(
+    ("word", "terms", "expected"),
+    [
+        # The misleading suggestions of the old difflib cut-off: only a shared suffix or a few letters.
+        ("orange-county", ["los-angeles-county", "riverside-county"], ""),
+        ("fresno-county", ["riverside-county", "los-angeles-county"], ""),
+        ("foundation", ["probation", "corrections"], ""),
+        ("state", ["status", "summary"], ""),
+        # Typos are still caught: a letter left out, two swapped.
+        ("reentry-service", ["reentry-services"], "; did you mean 'reentry-services'?"),
+        ("los-angelse-county", ["los-angeles-county"], "; did you mean 'los-angeles-county'?"),
+    ],
+)
+def test_suggestions_only_when_close_enough_to_help(word: str, terms: list[str], expected: str) -> None:
+    from compendium.records.fields import suggest
+
+    assert suggest(word, terms) == expected
+
+
+def test_a_word_of_a_label_finds_its_terms_unless_it_names_too_many() -> None:
+    from compendium.records.fields import suggest
+
+    labels = {"fresno-county": "Fresno County", "fresno-lwda": "Fresno workforce development area"}
+    assert suggest("fresno", labels, labels) == (
+        "; did you mean 'fresno-county' (Fresno County) or 'fresno-lwda' (Fresno workforce development area)?"
+    )
+    counties = {f"c{n}-county": f"C{n} County" for n in range(5)}
+    assert suggest("county", counties, counties) == ""
