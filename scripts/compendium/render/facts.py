@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterable, Sequence
 
 from compendium.records.practice import Outcome, Partner
@@ -35,3 +36,11 @@ def region_holdings(vocabulary: Vocabulary, children: Iterable[str]) -> list[tup
         for system, ids in by_system.items()
         if ids
     ]
+
+
+def source_label(source: str) -> str:
+    """How a source is named in a table: its site for a web address (the link holds the rest)."""
+    if not source.startswith(("http://", "https://")):
+        return source
+    host = urllib.parse.urlsplit(source).hostname or source
+    return host.removeprefix("www.")

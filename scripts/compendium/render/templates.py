@@ -38,6 +38,7 @@ def environment(
     env.globals["vocab"] = vocabulary
     env.globals["partner_groups"] = facts.partner_groups
     env.globals["outcome_tables"] = facts.outcome_tables
+    env.filters["source_label"] = facts.source_label
     env.globals["region_holdings"] = lambda children: facts.region_holdings(vocabulary, children)
     # A term written in words for an editor to add has no page to link to yet.
     env.tests["pending"] = lambda term: isinstance(term, Pending)
