@@ -242,20 +242,26 @@ class Date(Field[dt.date]):
         return self.described({"type": "string", "format": "date", "pattern": f"^{_DATE.pattern}$"})
 
 
+def real_partial_date(text: str) -> str:
+    """``text``, already shaped like a partial date, if it names a real year, month or day."""
+    match = _PARTIAL_DATE.fullmatch(text)
+    assert match
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise Invalid(f"'{text}' is not a real date; expected YYYY, YYYY-MM or YYYY-MM-DD") from None
+    return text
+
+
 class PartialDate(Field[str]):
     """A year, a month or a day: ``2022``, ``2022-09`` or ``2022-09-15``; kept as written."""
 
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        match = _PARTIAL_DATE.fullmatch(text) if isinstance(text, str) else None
-        if not match or not isinstance(text, str):
+        if not isinstance(text, str) or not _PARTIAL_DATE.fullmatch(text):
             raise Invalid(f"expected a year, YYYY-MM or YYYY-MM-DD, received {received(value)}")
-        year, month, day = match.groups()
-        try:
-            dt.date(int(year), int(month or 1), int(day or 1))
-        except ValueError:
-            raise Invalid(f"'{text}' is not a real date; expected YYYY, YYYY-MM or YYYY-MM-DD") from None
-        return text
+        return real_partial_date(text)
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
         # A bare year is read by YAML as a number, which validate accepts: so does the schema.
@@ -320,32 +326,21 @@ class PeriodOf(Field[Period]):
                 raise Invalid(f"'{text}' is not one fiscal year; a fiscal year reads like FY 2023-24")
             return Period(f"{first}-07", f"{first + 1}-06", fiscal=True)
         if match := _YEARS.fullmatch(text):  # 2022-2025: four digits after the hyphen are a year, not a month
-            start, end = self._date(match.group(1)), self._date(match.group(2))
+            start, end = real_partial_date(match.group(1)), real_partial_date(match.group(2))
             if before(end, start):
                 raise Invalid(f"ends ({end}) before it starts ({start})")
             return Period(start, end)
         if match := _SINCE.fullmatch(text):
-            return Period(self._date(match.group(1)))
+            return Period(real_partial_date(match.group(1)))
         if match := _PERIOD.fullmatch(text):
-            start, end = self._date(match.group(1)), self._date(match.group(5))
+            start, end = real_partial_date(match.group(1)), real_partial_date(match.group(5))
             if before(end, start):
                 raise Invalid(f"ends ({end}) before it starts ({start})")
             return Period(start, end)
         if re.fullmatch(r"\d{4}", text) or (isinstance(value, int) and not isinstance(value, bool)):
-            year = self._date(str(value).strip())
+            year = real_partial_date(str(value).strip())
             return Period(year, year)  # one calendar year
         raise Invalid(expected)
-
-    @staticmethod
-    def _date(text: str) -> str:
-        match = _PARTIAL_DATE.fullmatch(text)
-        assert match
-        year, month, day = match.groups()
-        try:
-            dt.date(int(year), int(month or 1), int(day or 1))
-        except ValueError:
-            raise Invalid(f"'{text}' is not a real date; expected YYYY, YYYY-MM or YYYY-MM-DD") from None
-        return text
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
         return self.described(

@@ -62,6 +62,9 @@ class Page:
     """The page's final HTML when a :class:`Converter` made it with the page (practice pages)."""
 
 
+FacetItem = tuple[tuple[str, str, str, str], str, list[Practice]]
+"""((folder, vocabulary, heading, singular), term, its practices): one region, topic or population page."""
+
 CARD_LIMIT = 24
 """An index page shows every practice as a card up to this many; beyond, the newest as cards and all as a list.
 
@@ -128,6 +131,7 @@ class SiteBuilder:
             self._render("about.md.j2", "about.md"),
             self._render("accessibility.md.j2", "accessibility.md"),
         ]
+        items: list[FacetItem] = []
         for folder, vocabulary, heading, singular in INDEX_FACETS:
             groups = self._grouped(vocabulary)
             pages.append(
@@ -136,14 +140,12 @@ class SiteBuilder:
                     folder=folder, vocabulary=vocabulary, singular=singular,
                 )
             )  # fmt: skip
-            for term, practices in groups:
-                pages.append(
-                    self._render(
-                        "facet.md.j2", f"{folder}/{term}.md", in_nav=False, term=term, practices=practices,
-                        vocabulary=vocabulary, heading=heading, singular=singular, folder=folder,
-                        entry=self.vocabulary.entry(vocabulary, term),
-                    )
-                )  # fmt: skip
+            items += [
+                ((folder, vocabulary, heading, singular), term, practices) for term, practices in groups
+            ]
+        # One page per region, topic and population: some 250 with California's regions, so they too
+        # are made, and converted, on both cores.
+        pages += map_in_halves(self._facet_page, items, self.processes)
         for volume in self.catalog.volumes.values():
             pages.append(
                 self._render(
@@ -267,6 +269,17 @@ class SiteBuilder:
             return page
         return dataclasses.replace(page, html=self.converter.convert(page.path, page.stashed, page.blocks))
 
+    def _facet_page(self, item: FacetItem) -> Page:
+        (folder, vocabulary, heading, singular), term, practices = item
+        page = self._render(
+            "facet.md.j2", f"{folder}/{term}.md", in_nav=False, term=term, practices=practices,
+            vocabulary=vocabulary, heading=heading, singular=singular, folder=folder,
+            entry=self.vocabulary.entry(vocabulary, term),
+        )  # fmt: skip
+        if self.converter is None:
+            return page
+        return dataclasses.replace(page, html=self.converter.convert(page.path, page.stashed, page.blocks))
+
     def _submit_page(self) -> Page:
         """The "Submit a practice" form, built from the record's JSON Schema and the vocabularies."""
         schema = self.schema
@@ -305,10 +318,13 @@ class SiteBuilder:
 
     def _grouped(self, vocabulary: str) -> list[tuple[str, list[Practice]]]:
         """Each term of ``vocabulary`` with its practices, in the vocabulary's order (empty terms included)."""
-        return [
-            (term, [p for p in self.practices if term in self._terms_of(p, vocabulary)])
-            for term in self.vocabulary.terms(vocabulary)
-        ]
+        # One pass over the practices, not one per term: hundreds of regions times thousands of practices.
+        grouped: dict[str, list[Practice]] = {term: [] for term in self.vocabulary.terms(vocabulary)}
+        for practice in self.practices:
+            for term in dict.fromkeys(self._terms_of(practice, vocabulary)):
+                if term in grouped:  # a term written in words for an editor has no page yet
+                    grouped[term].append(practice)
+        return list(grouped.items())
 
     def _latest_volume(self) -> Volume | None:
         published = [v for v in self.catalog.volumes.values() if v.is_published]
