@@ -495,7 +495,7 @@ class _Elements(HTMLParser):
 def test_pages_converted_ahead_match_what_mkdocs_makes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each practice page's HTML made with the page (on both cores) is exactly MkDocs' own."""
+    """Each page's HTML made with the page (on both cores) is exactly MkDocs' own."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.structure.pages import Page
@@ -533,7 +533,11 @@ def test_pages_converted_ahead_match_what_mkdocs_makes(
 
     monkeypatch.setattr(ConvertedPage, "render", render_both)
     build(config)
-    assert sorted(compared) == ["practices/complete.md", "practices/linking.md", "practices/minimal.md"]
+    # The practice pages, and the pages of every region, topic and population.
+    practices = sorted(p for p in compared if p.startswith("practices/"))
+    assert practices == ["practices/complete.md", "practices/linking.md", "practices/minimal.md"]
+    assert {p.split("/")[0] for p in compared} == {"practices", "regions", "topics", "populations"}
+    assert "regions/riverside-county.md" in compared
     linking_html = compared["practices/linking.md"].content or ""
     assert 'href="../complete/#results"' in linking_html and 'href="../complete/?x=1"' in linking_html
     assert compared["practices/linking.md"].toc.items[0].title == "Linking record"
