@@ -111,6 +111,8 @@ def fill_submit_form(page: Any) -> None:
     page.fill(
         "#f-summary", "Workforce boards and colleges share navigators #1 priority: adults into paid training."
     )
+    # Regions come folded by system, the counties open: a contributor opens the collaboratives.
+    page.click("details.cmp-choices__system:has(#f-regions-inland-empire-k16) > summary")
     page.check("#f-regions-inland-empire-k16")
     page.check("#f-regions-riverside-county")
     partners = [
@@ -195,6 +197,7 @@ def test_submit_form_writes_a_record_that_validates(
     page.reload()
     assert page.input_value("#f-partners-2-name") == "Example Community College"
     assert page.is_checked("#f-regions-riverside-county")
+    assert page.is_visible("#f-regions-inland-empire-k16")  # its fold opens with the draft
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#cmp-reset")
     assert page.input_value("#f-title") == ""

@@ -393,6 +393,10 @@ function restoreDraft() {
     if (control.type === "checkbox") control.checked = value === true;
     else control.value = value;
   }
+  // A chosen region shows: its system's fold opens.
+  for (const fold of form.querySelectorAll("details.cmp-choices__system")) {
+    if (fold.querySelector("input:checked")) fold.open = true;
+  }
   slugEdited = Boolean(draft.slugEdited);
   status.textContent = "Your draft from this browser is back. “Clear the form” starts again.";
 }

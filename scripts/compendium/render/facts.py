@@ -26,13 +26,18 @@ def outcome_tables(outcomes: Iterable[Outcome]) -> list[tuple[str, list[Outcome]
     return [(heading, rows) for heading, rows in tables if rows]
 
 
-def region_holdings(vocabulary: Vocabulary, children: Iterable[str]) -> list[tuple[str, list[str]]]:
-    """The regions lying directly in a region, grouped by system in the vocabulary's order of systems."""
+def regions_by_system(vocabulary: Vocabulary) -> list[tuple[str, list[str]]]:
+    """Every region, grouped by its system in the vocabulary's order of systems, by label within one."""
+    return regions_grouped(vocabulary, vocabulary.regions)
+
+
+def regions_grouped(vocabulary: Vocabulary, children: Iterable[str]) -> list[tuple[str, list[str]]]:
+    """``regions`` grouped by system, in the vocabulary's order of systems and by label within one."""
     by_system: dict[str, list[str]] = {system: [] for system in vocabulary.file.systems}
     for child in children:
         by_system[vocabulary.regions[child].system].append(child)
     return [
-        (system, sorted(ids, key=lambda r: vocabulary.label("regions", r)))
+        (system, sorted(ids, key=lambda r: vocabulary.label("regions", r).casefold()))
         for system, ids in by_system.items()
         if ids
     ]

@@ -39,7 +39,8 @@ def environment(
     env.globals["partner_groups"] = facts.partner_groups
     env.globals["outcome_tables"] = facts.outcome_tables
     env.filters["source_label"] = facts.source_label
-    env.globals["region_holdings"] = lambda children: facts.region_holdings(vocabulary, children)
+    env.globals["regions_grouped"] = lambda children: facts.regions_grouped(vocabulary, children)
+    env.globals["regions_by_system"] = lambda: facts.regions_by_system(vocabulary)
     # A term written in words for an editor to add has no page to link to yet.
     env.tests["pending"] = lambda term: isinstance(term, Pending)
     return env

@@ -27,6 +27,7 @@ from compendium.records.fields import SLUG
 from compendium.records.practice import Practice
 from compendium.records.vocabulary import LEAD, SUBMITTED
 from compendium.records.volume import Volume
+from compendium.render.facts import regions_by_system
 from compendium.render.markdown import Heading, TextRenderer, site_links
 from compendium.render.templates import environment
 from compendium.settings import Settings, practice_path, relative, url_of, volume_path
@@ -362,7 +363,7 @@ class SiteBuilder:
                 self.vocabulary.label("systems", system),
                 [(r, self.vocabulary.label("regions", r)) for r in ids],
             )
-            for system, ids in self._regions_by_system()
+            for system, ids in regions_by_system(self.vocabulary)
         ]
         volumes = [(str(n), v.label) for n, v in self.catalog.volumes.items()]
         return [
@@ -373,17 +374,6 @@ class SiteBuilder:
             ("partner", "Partner type", terms("partner_types")),
             ("evidence", "Evidence level", terms("evidence_levels")),
             ("volume", "Volume", [("", volumes)]),
-        ]
-
-    def _regions_by_system(self) -> list[tuple[str, list[str]]]:
-        """Every region, grouped by its system in the vocabulary's order, by label within a system."""
-        grouped: dict[str, list[str]] = {system: [] for system in self.vocabulary.file.systems}
-        for region, entry in self.vocabulary.regions.items():
-            grouped[entry.system].append(region)
-        return [
-            (system, sorted(ids, key=lambda r: self.vocabulary.label("regions", r).casefold()))
-            for system, ids in grouped.items()
-            if ids
         ]
 
     def _coverage(self) -> dict[str, Any]:
@@ -399,7 +389,7 @@ class SiteBuilder:
         # Per system: the regions with practices (a row each) and those without (a list of gaps).
         systems = [
             (system, [r for r in ids if r in covered], [r for r in ids if r not in covered])
-            for system, ids in self._regions_by_system()
+            for system, ids in regions_by_system(self.vocabulary)
         ]
         return {"regions": regions, "focus": focus, "counts": counts, "empty": empty, "systems": systems}
 
