@@ -125,9 +125,9 @@ def test_commands_that_need_a_valid_project_say_so(
 def test_print_reports_a_missing_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = project(tmp_path, a=accepted("A"))
     assert run(capsys, root, "volume", "cut", "--title", "One", "--publisher", "Org")[0] == 0
-    (root / "overrides" / "print" / "volume.html.j2").unlink()
+    (root / "overrides" / "print" / "volume.typ").unlink()
     assert run(capsys, root, "print", "1", "-o", str(tmp_path / "one.pdf")) == (
-        1, "", "compendium: error: overrides/print/volume.html.j2: the print template is missing\n"
+        1, "", "compendium: error: overrides/print/volume.typ: the print template is missing\n"
     )  # fmt: skip
 
 
@@ -381,7 +381,7 @@ def draft_volume(root: Path) -> Path:
         ("volumes/01-one/foreword.md", "../../.git/config"),
         ("volumes/01-one/errata.yml", "{outside}"),
         ("practices/vocabulary.yml", "{outside}"),
-        ("overrides/print/print.css", "{outside}"),
+        ("overrides/print/volume.typ", "{outside}"),
     ],
     ids=["foreword-environ", "foreword-git-config", "errata", "vocabulary", "print-asset"],
 )

@@ -63,7 +63,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     printing = sub.add_parser(
         "print",
         help="render a volume's print edition (PDF)",
-        description="Render volume N as a PDF with WeasyPrint, from overrides/print/.",
+        description="Typeset volume N as a PDF/UA-1 document with Typst, from the template in "
+        "overrides/print/.",
     )
     printing.add_argument("number", type=int, metavar="N", help="the volume number")
     printing.add_argument(
@@ -144,14 +145,8 @@ def _print(args: argparse.Namespace, project: Project) -> int:
         raise UsageError(f"there is no Volume {args.number}; 'compendium volume list' shows the volumes")
     output = Path(args.output) if args.output else Path(pdf_name(volume))
 
-    interactive = sys.stderr.isatty()
-
     def progress(message: str) -> None:
-        # In a terminal, WeasyPrint's steps overwrite one line; in logs, each is a line.
-        if interactive and message.startswith("Step "):
-            print(f"\r  {message[:70]:<70}", end="", file=sys.stderr, flush=True)
-        else:
-            print(("\r" if interactive else "") + f"  {message:<70}", file=sys.stderr, flush=True)
+        print(f"  {message}", file=sys.stderr, flush=True)
 
     try:
         site_url = Settings.from_mkdocs_yml(project.root / "mkdocs.yml").site_url

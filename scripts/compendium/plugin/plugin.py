@@ -50,8 +50,7 @@ def _nav_paths(nav: object) -> set[str]:
 
 
 def _log_progress(message: str) -> None:
-    # WeasyPrint's step-by-step messages are detail; the outcome per volume is news.
-    (log.debug if message.startswith("Step ") else log.info)(message)
+    log.info(message)
 
 
 class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped-call]

@@ -1,1 +1,1 @@
-"""The print edition: one PDF per volume, made with WeasyPrint from a Jinja2 template kept in ``overrides/print/``."""
+"""The print edition: one PDF/UA-1 document per volume, typeset by Typst from the template in ``overrides/print/``."""

@@ -1,37 +1,43 @@
-"""Rendering a volume's print edition: Jinja2 HTML from ``overrides/print/`` through WeasyPrint to PDF/UA-1.
+"""Rendering a volume's print edition: the volume as JSON data, typeset by Typst to PDF/UA-1.
 
-The same inputs give the same bytes: the PDF's dates come from
-``SOURCE_DATE_EPOCH`` (by default the volume's publication date), its file
-identifier from the content, its fonts from pinned Python packages, and every
-list in it has a fixed order.
+The template (``overrides/print/volume.typ``) reads ``volume.json`` and typesets
+strings as text, so no record is ever Typst source (:mod:`compendium.printing.typeset`).
+Typst compiles in a sandbox: a fresh compile root holding only the print assets
+and the data, empty package folders (nothing is fetched), and the fonts of the
+pinned font packages with system fonts ignored. The same inputs give the same
+bytes: the PDF's dates come from ``SOURCE_DATE_EPOCH`` (by default the volume's
+publication date).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
+import json
 import os
 import posixpath
+import re
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from jinja2 import FileSystemLoader
-from markupsafe import Markup
-
 from compendium.catalog import Catalog
 from compendium.files import write_atomically
+from compendium.printing.typeset import volume_data
 from compendium.records.practice import Practice
 from compendium.records.volume import Volume
-from compendium.render.markdown import Links, TextRenderer
-from compendium.render.templates import environment
+from compendium.render.markdown import Links
 from compendium.settings import practice_path, url_of
 
-TEMPLATE = "volume.html.j2"
-STYLESHEET = "print.css"
+TEMPLATE = "volume.typ"
+DATA = "volume.json"
+FONT_PACKAGES = ("font_source_serif_pro", "font_source_sans_pro")
+"""The pinned packages whose fonts are the only ones Typst may use."""
 
 Progress = Callable[[str], None]
 
@@ -77,50 +83,30 @@ def print_links(volume: Volume, site_url: str) -> Links:
     return resolve
 
 
-def edition_html(catalog: Catalog, volume: Volume, assets: Path, site_url: str = "") -> str:
-    """The volume as one HTML document, ready for WeasyPrint."""
+def edition_data(catalog: Catalog, volume: Volume, site_url: str = "") -> str:
+    """The volume as the JSON document the template reads."""
     practices = catalog.volume_practices(volume)
-    env = environment(FileSystemLoader(str(assets)), catalog.vocabulary, keep_trailing_newline=False)
-    text = TextRenderer()
-    links = print_links(volume, site_url)
-    env.filters["markdown"] = lambda source, shift=0: Markup(text.html(source, links, shift))
-    partners: dict[str, list[str]] = {}
-    for slug in volume.practices:
-        if slug in practices:
-            for partner in practices[slug].partners:
-                partners.setdefault(partner.name, [])
-                if slug not in partners[partner.name]:
-                    partners[partner.name].append(slug)
-    index = sorted(partners.items(), key=lambda item: item[0].casefold().removeprefix("the "))
-    moment = source_date(volume, practices)
-    return env.get_template(TEMPLATE).render(
-        volume=volume,
-        practices=practices,
-        partner_index=index,
-        stylesheet=STYLESHEET,
-        created=moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        errata=volume.errata,
-    )
+    data = volume_data(catalog, volume, print_links(volume, site_url), source_date(volume, practices))
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def inputs_digest(html: str, assets: Path) -> str:
-    """What the PDF depends on: the document, the print assets, the fonts and WeasyPrint itself."""
-    digest = hashlib.sha256(html.encode("utf-8"))
+def font_paths() -> list[str]:
+    """The folders of the pinned font packages' files."""
+    return [str(Path(import_module(name).__file__ or "").parent / "files") for name in FONT_PACKAGES]
+
+
+def inputs_digest(data: str, assets: Path) -> str:
+    """What the PDF depends on: the data, the print assets, the fonts and Typst itself."""
+    digest = hashlib.sha256(data.encode("utf-8"))
     for path in sorted(p for p in assets.rglob("*") if p.is_file()):
         digest.update(path.relative_to(assets).as_posix().encode())
         digest.update(path.read_bytes())
-    for package in ("weasyprint", "pydyf", "font-source-serif-pro", "font-source-sans-pro"):
+    for package in ("typst", "font-source-serif-pro", "font-source-sans-pro"):
         digest.update(f"{package}={version(package)}".encode())
     return digest.hexdigest()
 
 
-class _ProgressHandler(logging.Handler):
-    def __init__(self, progress: Progress) -> None:
-        super().__init__()
-        self.progress = progress
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.progress(record.getMessage())
+_PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
 
 
 def print_volume(
@@ -138,8 +124,8 @@ def print_volume(
     assets = catalog.project.print_assets
     if not (assets / TEMPLATE).is_file():
         raise PrintError(f"{catalog.project.display(assets / TEMPLATE)}: the print template is missing")
-    html = edition_html(catalog, volume, assets, site_url)
-    digest = inputs_digest(html, assets)
+    document = edition_data(catalog, volume, site_url)
+    digest = inputs_digest(document, assets)
     cached = cache / f"{digest}.pdf" if cache else None
     output.parent.mkdir(parents=True, exist_ok=True)
     pages_file = cached.with_suffix(".pages") if cached is not None else None
@@ -148,36 +134,37 @@ def print_volume(
         say(f"{volume.label}: unchanged since the last render, reused its PDF")
         return Edition(output, int(pages_file.read_text(encoding="utf-8")), rendered=False)
 
-    # WeasyPrint is imported only when a PDF is really rendered: a cached edition needs none of it.
-    from weasyprint import HTML
+    # Typst is imported only when a PDF is really rendered: a cached edition needs none of it.
+    import typst
 
-    from compendium.printing.fetcher import AssetFetcher, FetchRefused
-
-    say(f"{volume.label}: laying out {len(volume.practices)} practices")
-    logger = logging.getLogger("weasyprint.progress")
-    handler = _ProgressHandler(say)
-    logger.addHandler(handler)
-    previous = logger.level
-    logger.setLevel(logging.INFO)
-    try:
-        document = HTML(
-            string=html, base_url=assets.as_uri() + "/", url_fetcher=AssetFetcher(assets)
-        ).render()
-        data = document.write_pdf(
-            pdf_variant="pdf/ua-1",
-            pdf_identifier=digest[:32].encode(),
-            uncompressed_pdf=False,
-        )
-    except FetchRefused as exc:
-        raise PrintError(f"{volume.label}: the print edition {exc}") from None
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
+    say(f"{volume.label}: typesetting {len(volume.practices)} practices")
+    moment = source_date(volume, catalog.volume_practices(volume))
+    with tempfile.TemporaryDirectory(prefix="compendium-print-") as scratch:
+        # The compile root holds only the print assets and the data: the template can read nothing else.
+        root = Path(scratch) / "root"
+        shutil.copytree(assets, root, symlinks=False)
+        (root / DATA).write_text(document, encoding="utf-8")
+        nowhere = Path(scratch) / "packages"
+        nowhere.mkdir()
+        try:
+            data = typst.compile(
+                str(root / TEMPLATE),
+                root=str(root),
+                font_paths=font_paths(),
+                ignore_system_fonts=True,
+                pdf_standards="ua-1",
+                package_path=str(nowhere),
+                package_cache_path=str(nowhere),
+                timestamp=int(moment.timestamp()),
+            )
+        except RuntimeError as exc:
+            raise PrintError(f"{volume.label}: the print edition could not be typeset: {exc}") from None
     assert isinstance(data, bytes)
+    pages = len(_PAGE.findall(data))
     write_atomically(output, data)
     if cached is not None and pages_file is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(cached, data)
-        write_atomically(pages_file, str(len(document.pages)).encode())
-    say(f"{volume.label}: wrote {len(document.pages)} pages")
-    return Edition(output, len(document.pages), rendered=True)
+        write_atomically(pages_file, str(pages).encode())
+    say(f"{volume.label}: wrote {pages} pages")
+    return Edition(output, pages, rendered=True)

@@ -1,0 +1,202 @@
+"""A volume as data for the Typst template: every value a string or a structure, never Typst source.
+
+The template (``overrides/print/volume.typ``) reads ``volume.json`` from its
+compile root and typesets it; record text arrives as the blocks and runs of
+:mod:`compendium.render.structure`, facts as strings already written the way
+readers read them (:mod:`compendium.render.figures`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from compendium.catalog import Catalog
+from compendium.records.practice import Practice
+from compendium.records.vocabulary import Vocabulary
+from compendium.records.volume import Volume
+from compendium.render import facts, figures
+from compendium.render.markdown import Links
+from compendium.render.structure import text_structure
+
+
+def volume_data(catalog: Catalog, volume: Volume, links: Links, moment: dt.datetime) -> dict[str, Any]:
+    """Everything the template prints, in reading order."""
+    vocabulary = catalog.vocabulary
+    practices = catalog.volume_practices(volume)
+    partners: dict[str, list[str]] = {}
+    for slug in volume.practices:
+        for partner in practices[slug].partners if slug in practices else ():
+            users = partners.setdefault(partner.name, [])
+            if slug not in users:
+                users.append(slug)
+    count = len(practices)
+    subject = f"{volume.label} of the Regional Partnership Practices Compendium: {count} practices"
+    return {
+        "subject": subject + (f". {volume.description}" if volume.description else ""),
+        "keywords": ["regional partnerships", "workforce development", "California"]
+        + [section.title for section in volume.sections],
+        "title": volume.title,
+        "subtitle": volume.subtitle or "",
+        "label": volume.label,
+        "publishers": list(volume.publishers),
+        "editors": list(volume.editors),
+        "date": {"year": moment.year, "month": moment.month, "day": moment.day},
+        "published": figures.partial_date(volume.published.isoformat()) if volume.published else "",
+        "description": volume.description or "",
+        "foreword": text_structure(volume.foreword, links),
+        "sections": [
+            {
+                "title": section.title,
+                "profile": _profile(vocabulary, section.region) if section.region else [],
+                "practices": [
+                    _practice(vocabulary, practices[slug], links)
+                    for slug in section.practices
+                    if slug in practices
+                ],
+            }
+            for section in volume.sections
+        ],
+        "index": [
+            {"name": name, "practices": slugs}
+            for name, slugs in sorted(
+                partners.items(), key=lambda item: item[0].casefold().removeprefix("the ")
+            )
+        ],
+        "errata": [
+            {"date": erratum.date.isoformat(), "practice": erratum.practice or "", "text": erratum.text}
+            for erratum in volume.errata
+        ],
+    }
+
+
+def _profile(vocabulary: Vocabulary, region: str) -> list[str]:
+    """A section's region, as lines: its system and place, what it holds, its figures."""
+    if region not in vocabulary.regions:
+        return []
+    entry = vocabulary.regions[region]
+    place = vocabulary.label("systems", entry.system)
+    parents = [vocabulary.label("regions", r) for r in vocabulary.region_parents(region)]
+    if parents:
+        place += ", within " + "; ".join(parents)
+    lines = [place + "." + (f" {entry.description}" if entry.description else "")]
+    for system, ids in facts.regions_grouped(vocabulary, vocabulary.region_children(region)):
+        name = vocabulary.file.systems[system]
+        heading = name.several if len(ids) != 1 else name.label
+        lines.append(f"{heading} in it: " + "; ".join(vocabulary.label("regions", r) for r in ids) + ".")
+    for figure in entry.figures:
+        source = vocabulary.file.sources[figure.source].title
+        lines.append(
+            f"{figure.measure}: {figures.quantity(figure)} ({figures.partial_date(figure.as_of)}; {source})."
+        )
+    return lines
+
+
+def _practice(vocabulary: Vocabulary, practice: Practice, links: Links) -> dict[str, Any]:
+    label = vocabulary.label
+    glance: list[list[Any]] = [["Regions", "; ".join(label("regions", r) for r in practice.regions)]]
+    outside = vocabulary.outside_california(practice.regions)
+    if outside:
+        glance[0][1] += f" (outside California: {', '.join(outside)})"
+    if practice.instance_of:
+        glance.append(
+            ["Part of", f"This region's instance of {label('funding_streams', practice.instance_of)}"]
+        )
+    groups = [
+        {
+            "role": label("partner_roles", role),
+            "partners": [_partner(vocabulary, partner, role) for partner in members],
+        }
+        for role, members in facts.partner_groups(practice.partners)
+    ]
+    for name, vocab, terms in (
+        ("Focus", "focus", practice.focus),
+        ("Populations", "populations", practice.populations),
+        ("Sectors", "sectors", practice.sectors),
+    ):
+        if terms:
+            glance.append([name, "; ".join(label(vocab, t) for t in terms)])
+    if practice.funding:
+        glance.append(["Funding", "; ".join(_funding(vocabulary, f) for f in practice.funding)])
+    glance.append(
+        [
+            "Evidence",
+            f"{label('evidence_levels', practice.evidence.level)} ({label('evidence_bases', practice.evidence.basis)})",
+        ]
+    )
+    added = figures.partial_date(practice.submitted.isoformat())
+    if practice.updated:
+        added += f"; updated {figures.partial_date(practice.updated.isoformat())}"
+    glance.append(["Added", added])
+    return {
+        "slug": practice.slug,
+        "title": practice.title,
+        "summary": practice.summary,
+        "glance": glance,
+        "partners": groups,
+        "body": text_structure(practice.body, links, shift=1),
+        "phases": [[label("phases", ph.phase), _when(ph.start, ph.end), ph.note] for ph in practice.phases],
+        "milestones": [[figures.partial_date(m.date), m.event] for m in practice.milestones],
+        "outcomes": [
+            {
+                "heading": heading,
+                "rows": [
+                    [
+                        o.measure
+                        + (f" ({label('groups', o.group)})" if o.group else "")
+                        + (" (the wider programme)" if o.scope == "programme" else ""),
+                        figures.quantity(o),
+                        "Undated: the source gives no date" if o.undated else figures.when(o.as_of, o.period),
+                        facts.source_label(o.source),
+                    ]
+                    for o in rows
+                ],
+            }
+            for heading, rows in facts.outcome_tables(practice.outcomes)
+        ],
+        "recognition": [
+            award.award
+            + (f", {award.by}" if award.by else "")
+            + (f" ({figures.partial_date(award.date)})" if award.date else "")
+            for award in practice.recognition
+        ],
+        "contact": practice.contact.organisation
+        + (f" ({practice.contact.url})" if practice.contact.url else ""),
+        "sources": [
+            (s.title or s.url or "")
+            + (f", {s.publisher}" if s.publisher else "")
+            + (f" ({s.date})" if s.date else "")
+            for s in practice.sources
+        ],
+    }
+
+
+def _partner(vocabulary: Vocabulary, partner: Any, role: str) -> str:
+    kind = [vocabulary.label("partner_types", partner.type)]
+    kind += [f"also {vocabulary.label('partner_roles', r).lower()}" for r in partner.role if r != role]
+    if partner.part_of:
+        kind.append(f"part of {partner.part_of}")
+    return f"{partner.name} ({'; '.join(kind)})" + (f": {partner.note}" if partner.note else "")
+
+
+def _funding(vocabulary: Vocabulary, funding: Any) -> str:
+    text = vocabulary.label("funding_streams", funding.stream)
+    if funding.name_in_source:
+        text += f" (“{funding.name_in_source}”)"
+    if funding.amount is not None:
+        text += f": ${funding.amount:,}"
+    if funding.status == "offered":
+        text += " offered"
+    if funding.awarded:
+        text += f", {figures.partial_date(funding.awarded)}"
+    if funding.period:
+        text += f", for {figures.period(funding.period)}"
+    return text
+
+
+def _when(start: str | None, end: str | None) -> str:
+    if start and end:
+        return f"{figures.partial_date(start)} to {figures.partial_date(end)}"
+    if start:
+        return f"{figures.partial_date(start)} on"
+    return f"until {figures.partial_date(end)}" if end else "Not known"
