@@ -83,10 +83,9 @@ def print_links(volume: Volume, site_url: str) -> Links:
     return resolve
 
 
-def edition_data(catalog: Catalog, volume: Volume, site_url: str = "") -> str:
-    """The volume as the JSON document the template reads."""
-    practices = catalog.volume_practices(volume)
-    data = volume_data(catalog, volume, print_links(volume, site_url), source_date(volume, practices))
+def edition_data(catalog: Catalog, volume: Volume, moment: dt.datetime, site_url: str = "") -> str:
+    """The volume as the JSON document the template reads, dated ``moment``."""
+    data = volume_data(catalog, volume, print_links(volume, site_url), moment)
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
@@ -124,7 +123,8 @@ def print_volume(
     assets = catalog.project.print_assets
     if not (assets / TEMPLATE).is_file():
         raise PrintError(f"{catalog.project.display(assets / TEMPLATE)}: the print template is missing")
-    document = edition_data(catalog, volume, site_url)
+    moment = source_date(volume, catalog.volume_practices(volume))
+    document = edition_data(catalog, volume, moment, site_url)
     digest = inputs_digest(document, assets)
     cached = cache / f"{digest}.pdf" if cache else None
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +138,6 @@ def print_volume(
     import typst
 
     say(f"{volume.label}: typesetting {len(volume.practices)} practices")
-    moment = source_date(volume, catalog.volume_practices(volume))
     with tempfile.TemporaryDirectory(prefix="compendium-print-") as scratch:
         # The compile root holds only the print assets and the data: the template can read nothing else.
         root = Path(scratch) / "root"

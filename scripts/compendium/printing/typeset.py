@@ -40,7 +40,6 @@ def volume_data(catalog: Catalog, volume: Volume, links: Links, moment: dt.datet
         "subtitle": volume.subtitle or "",
         "label": volume.label,
         "publishers": list(volume.publishers),
-        "editors": list(volume.editors),
         "date": {"year": moment.year, "month": moment.month, "day": moment.day},
         "published": figures.partial_date(volume.published.isoformat()) if volume.published else "",
         "description": volume.description or "",
@@ -135,7 +134,9 @@ def _practice(vocabulary: Vocabulary, practice: Practice, links: Links) -> dict[
         "glance": glance,
         "partners": groups,
         "body": text_structure(practice.body, links, shift=1),
-        "phases": [[label("phases", ph.phase), _when(ph.start, ph.end), ph.note] for ph in practice.phases],
+        "phases": [
+            [label("phases", ph.phase), figures.span(ph.start, ph.end), ph.note] for ph in practice.phases
+        ],
         "milestones": [[figures.partial_date(m.date), m.event] for m in practice.milestones],
         "outcomes": [
             {
@@ -192,11 +193,3 @@ def _funding(vocabulary: Vocabulary, funding: Any) -> str:
     if funding.period:
         text += f", for {figures.period(funding.period)}"
     return text
-
-
-def _when(start: str | None, end: str | None) -> str:
-    if start and end:
-        return f"{figures.partial_date(start)} to {figures.partial_date(end)}"
-    if start:
-        return f"{figures.partial_date(start)} on"
-    return f"until {figures.partial_date(end)}" if end else "Not known"

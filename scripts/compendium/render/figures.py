@@ -89,6 +89,15 @@ def period(span: Period) -> str:
     return f"{partial_date(span.start)} to {partial_date(span.end)}"
 
 
+def span(start: str | None, end: str | None) -> str:
+    """When a phase ran: ``2021 to Dec 2021``, ``Mar 2019 on``, ``until 2022`` or ``Not known``."""
+    if start and end:
+        return f"{partial_date(start)} to {partial_date(end)}"
+    if start:
+        return f"{partial_date(start)} on"
+    return f"until {partial_date(end)}" if end else "Not known"
+
+
 def when(as_of: str | None, span: Period | None) -> str:
     """When a figure applies, or ``undated`` when its source gives no date."""
     if as_of:

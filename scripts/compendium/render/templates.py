@@ -34,7 +34,7 @@ def environment(
     env.filters["quantity"] = figures.quantity
     env.filters["partial_date"] = figures.partial_date
     env.filters["period"] = figures.period
-    env.globals["when"] = figures.when
+    env.globals["span"] = figures.span
     env.globals["vocab"] = vocabulary
     env.globals["partner_groups"] = facts.partner_groups
     env.globals["outcome_tables"] = facts.outcome_tables

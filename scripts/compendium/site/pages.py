@@ -186,7 +186,6 @@ class SiteBuilder:
             card=lambda practice, heading="h3": self._card(practice, heading, path),
             slot=markers.__getitem__,
             site=self.settings,
-            vocab=self.vocabulary,
             catalog=self.catalog,
             practice_path=practice_path,
             volume_path=volume_path,
@@ -266,9 +265,7 @@ class SiteBuilder:
             if self.settings.site_url
             else "",
         )
-        if self.converter is None:
-            return page
-        return dataclasses.replace(page, html=self.converter.convert(page.path, page.stashed, page.blocks))
+        return self._converted(page)
 
     def _facet_page(self, item: FacetItem) -> Page:
         (folder, vocabulary, heading, singular), term, practices = item
@@ -277,6 +274,10 @@ class SiteBuilder:
             vocabulary=vocabulary, heading=heading, singular=singular, folder=folder,
             entry=self.vocabulary.entry(vocabulary, term),
         )  # fmt: skip
+        return self._converted(page)
+
+    def _converted(self, page: Page) -> Page:
+        """``page`` with its HTML made now, in this process, when a converter is at hand."""
         if self.converter is None:
             return page
         return dataclasses.replace(page, html=self.converter.convert(page.path, page.stashed, page.blocks))
