@@ -137,8 +137,12 @@ def test_the_template_reads_nothing_outside_its_compile_root(catalog, tmp_path: 
     for reach in ('#read("/etc/passwd")', '#read("../../pyproject.toml")', '#import "@preview/cetz:0.3.0"'):
         template.write_text(template.read_text() + "\n" + reach + "\n", encoding="utf-8")
         evil = dataclasses.replace(catalog, project=P(root))
-        with pytest.raises(PrintError, match="could not be typeset"):
+        with pytest.raises(PrintError, match="could not be typeset") as raised:
             print_volume(evil, catalog.volumes[1], tmp_path / "out.pdf")
+        # The editor is told where, in the project's own names: the template's last line.
+        lines = len(template.read_text().splitlines())
+        assert str(raised.value).startswith(f"overrides/print/volume.typ:{lines}:"), raised.value
+        assert "compendium-print-" not in str(raised.value)
         assert not (tmp_path / "out.pdf").exists()
         template.write_text(template.read_text().replace("\n" + reach + "\n", ""), encoding="utf-8")
 

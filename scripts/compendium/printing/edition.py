@@ -105,6 +105,21 @@ def inputs_digest(data: str, assets: Path) -> str:
     return digest.hexdigest()
 
 
+_LOCATION = re.compile(r"^\s*\S+\s+(.+?):(\d+):(\d+)\s*$", re.MULTILINE)
+
+
+def _template_location(exc: Exception, root: Path, assets: str) -> str:
+    """``overrides/print/volume.typ:6:30: `` for the first place Typst's diagnostic points at, named
+    as the project has it (Typst names it relative to the working folder, inside the scratch root)."""
+    match = _LOCATION.search(str(getattr(exc, "diagnostic", "")))
+    if not match:
+        return ""
+    path = (Path.cwd() / match.group(1)).resolve()
+    if not path.is_relative_to(root.resolve()):
+        return ""
+    return f"{assets}/{path.relative_to(root.resolve()).as_posix()}:{match.group(2)}:{match.group(3)}: "
+
+
 _PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
 
 
@@ -156,8 +171,13 @@ def print_volume(
                 package_cache_path=str(nowhere),
                 timestamp=int(moment.timestamp()),
             )
-        except RuntimeError as exc:
-            raise PrintError(f"{volume.label}: the print edition could not be typeset: {exc}") from None
+        except typst.TypstError as exc:
+            where = _template_location(exc, root, catalog.project.display(assets))
+            # The scratch root stands for the print assets: say so, not where the scratch folder was.
+            message = exc.message.replace(str(root), catalog.project.display(assets))
+            raise PrintError(
+                f"{where}{volume.label}: the print edition could not be typeset: {message}"
+            ) from None
     assert isinstance(data, bytes)
     pages = len(_PAGE.findall(data))
     write_atomically(output, data)
