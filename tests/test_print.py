@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 
 from compendium.catalog import load_catalog
 from compendium.printing.edition import PrintError, print_volume
@@ -268,3 +268,79 @@ def test_links_between_practices_stay_in_the_volume_or_go_to_the_public_site(tmp
                 internal += 1
     assert uris == ["https://example.org/compendium/practices/c/#results"]
     assert internal >= 1  # B is in the volume: its link goes to B's pages in the PDF
+
+
+def page_fills(reader: PdfReader) -> list[tuple[float, set[float]]]:
+    """For each page, how far down its text block the text reaches (0 to 1) and the font sizes set there.
+
+    The text block is the template's: US Letter less a 0.85in top and a 0.8in bottom margin, where the
+    running head and the page number sit."""
+    top, bottom = 11 * 72 - 0.85 * 72, 0.8 * 72
+
+    def fill(page: PageObject) -> tuple[float, set[float]]:
+        lowest, sizes = top, set()
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            nonlocal lowest
+            y = tm[5] * cm[3] + cm[5]
+            if text.strip() and bottom < y < top:
+                lowest = min(lowest, y)
+                sizes.add(round(size * tm[3] * cm[3], 1))
+
+        page.extract_text(visitor_text=visit)
+        return (top - lowest) / (top - bottom), sizes
+
+    return [fill(page) for page in reader.pages]
+
+
+def test_no_practice_ends_on_a_near_empty_page(tmp_path: Path) -> None:
+    """Practices from under one page to three, a few lines apart: one that would leave its last lines
+    alone on a page is copy-fitted (set a little tighter) back onto fewer pages."""
+    from compendium.cli.main import main
+
+    from .conftest import RECORDS
+
+    minimal = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
+    sentence = (
+        "Partners met each quarter to compare whom they served and where people fell between programmes. "
+    )
+    root = tmp_path / "project"
+    (root / "practices").mkdir(parents=True)
+    (root / "volumes").mkdir()
+    shutil.copy(REPO / "practices" / "vocabulary.yml", root / "practices")
+    shutil.copytree(REPO / "overrides" / "print", root / "overrides" / "print")
+    for n in range(16):
+        text = (
+            minimal.replace("Golden minimal record", f"Practice {n:02}")
+            .replace("status: submitted", "status: accepted")
+            .replace("## Need\nN.", "## Need\n" + sentence * (30 + 5 * n))
+        )
+        (root / "practices" / f"p{n:02}.md").write_text(text, encoding="utf-8")
+    assert main(["--root", str(root), "volume", "cut", "--title", "One", "--publisher", "Org"]) == 0
+    assert main(["--root", str(root), "print", "1", "-o", str(tmp_path / "one.pdf")]) == 0
+    reader = PdfReader(tmp_path / "one.pdf")
+    texts, fills = page_texts(reader), page_fills(reader)
+    titled = [n for n, text in enumerate(texts) if re.search(r"^Practice \d\d$", text, re.MULTILINE)]
+    starts = [n for n in titled if 17.0 in fills[n][1]]  # the practice's title, not its contents line
+    index = max(n for n, text in enumerate(texts) if "Index of partner organisations" in text)
+    assert len(starts) == 16, starts
+    ends = [n - 1 for n in starts[1:]] + [index - 1]
+    assert [(n + 1, round(fills[n][0], 2)) for n in ends if fills[n][0] < 0.25] == []
+    # The test means something only if some practices needed fitting: their text is set under 10pt.
+    fitted = [n for n in starts if 10.0 not in fills[n][1]]
+    assert len(fitted) >= 3, fitted
+
+
+def test_a_long_render_keeps_saying_it_is_still_typesetting() -> None:
+    import time
+
+    from compendium.printing.edition import heartbeat
+
+    messages: list[str] = []
+    with heartbeat(messages.append, "Volume 3", every=0.05):
+        time.sleep(0.3)
+    said = len(messages)
+    assert said >= 2 and all(m.startswith("Volume 3: still typesetting, ") for m in messages), messages
+    assert messages[0].endswith(" s so far")
+    time.sleep(0.15)
+    assert len(messages) == said  # and falls silent when the render ends

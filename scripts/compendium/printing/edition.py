@@ -19,7 +19,10 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.metadata import version
@@ -40,6 +43,8 @@ FONT_PACKAGES = ("font_source_serif_pro", "font_source_sans_pro")
 """The pinned packages whose fonts are the only ones Typst may use."""
 
 Progress = Callable[[str], None]
+HEARTBEAT = 5.0
+"""Seconds between the messages that say a long render is still typesetting."""
 
 
 class PrintError(Exception):
@@ -120,6 +125,28 @@ def _template_location(exc: Exception, root: Path, assets: str) -> str:
     return f"{assets}/{path.relative_to(root.resolve()).as_posix()}:{match.group(2)}:{match.group(3)}: "
 
 
+@contextmanager
+def heartbeat(say: Progress, label: str, every: float = HEARTBEAT) -> Iterator[None]:
+    """Say every ``every`` seconds that ``label`` is still typesetting, until the block ends.
+
+    Typst gives no progress of its own, but it releases the GIL while it compiles, so a
+    thread can keep the editor informed through a render of a thousand pages."""
+    done = threading.Event()
+    start = time.monotonic()
+
+    def beat() -> None:
+        while not done.wait(every):
+            say(f"{label}: still typesetting, {time.monotonic() - start:.0f} s so far")
+
+    thread = threading.Thread(target=beat, name="print-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
 _PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
 
 
@@ -161,16 +188,17 @@ def print_volume(
         nowhere = Path(scratch) / "packages"
         nowhere.mkdir()
         try:
-            data = typst.compile(
-                str(root / TEMPLATE),
-                root=str(root),
-                font_paths=font_paths(),
-                ignore_system_fonts=True,
-                pdf_standards="ua-1",
-                package_path=str(nowhere),
-                package_cache_path=str(nowhere),
-                timestamp=int(moment.timestamp()),
-            )
+            with heartbeat(say, volume.label):
+                data = typst.compile(
+                    str(root / TEMPLATE),
+                    root=str(root),
+                    font_paths=font_paths(),
+                    ignore_system_fonts=True,
+                    pdf_standards="ua-1",
+                    package_path=str(nowhere),
+                    package_cache_path=str(nowhere),
+                    timestamp=int(moment.timestamp()),
+                )
         except typst.TypstError as exc:
             where = _template_location(exc, root, catalog.project.display(assets))
             # The scratch root stands for the print assets: say so, not where the scratch folder was.
