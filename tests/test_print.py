@@ -171,15 +171,20 @@ def test_record_text_prints_as_text_never_as_typst(tmp_path: Path) -> None:
     text = " ".join(" ".join(page_texts(PdfReader(tmp_path / "one.pdf"))).split())
     assert '#read("/etc/passwd")' in text and "$x^2$" in text and '#eval("1")' in text
     assert "root:" not in text
+    assert_pdf_ua(tmp_path / "one.pdf")
 
 
-def test_pdf_ua_checks_pass(volume_one: Path) -> None:
+def assert_pdf_ua(path: Path) -> None:
     """pdfua covers the machine-checkable part of PDF/UA-1 (see README: what it does not check)."""
     import pdfua
 
-    report = pdfua.validate(str(volume_one))
+    report = pdfua.validate(str(path))
     serious = [f for f in report.findings if f.severity >= pdfua.Severity.WARNING]
     assert not serious, serious
+
+
+def test_pdf_ua_checks_pass(volume_one: Path) -> None:
+    assert_pdf_ua(volume_one)
 
 
 def test_print_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -191,6 +196,7 @@ def test_print_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert out.out.startswith(f"wrote {output} (")
     assert "Volume 2: typesetting 4 practices" in out.err
     assert main(["--root", str(REPO), "print", "9"]) == 2
+    assert_pdf_ua(output)
 
 
 def test_a_fresh_install_of_the_lock_in_another_checkout_prints_the_same_bytes(
@@ -268,6 +274,7 @@ def test_links_between_practices_stay_in_the_volume_or_go_to_the_public_site(tmp
                 internal += 1
     assert uris == ["https://example.org/compendium/practices/c/#results"]
     assert internal >= 1  # B is in the volume: its link goes to B's pages in the PDF
+    assert_pdf_ua(tmp_path / "one.pdf")
 
 
 def page_fills(reader: PdfReader) -> list[tuple[float, set[float]]]:
@@ -329,6 +336,7 @@ def test_no_practice_ends_on_a_near_empty_page(tmp_path: Path) -> None:
     # The test means something only if some practices needed fitting: their text is set under 10pt.
     fitted = [n for n in starts if 10.0 not in fills[n][1]]
     assert len(fitted) >= 3, fitted
+    assert_pdf_ua(tmp_path / "one.pdf")
 
 
 def test_a_long_render_keeps_saying_it_is_still_typesetting() -> None:
