@@ -44,6 +44,22 @@ def wait_for_results(page: Any, expected_status: str) -> None:
     )
 
 
+def choose(page: Any, facet: str, value: str) -> None:
+    """Tick a filter value as a phone reader does: open the filters' sheet, tick, show the results."""
+    page.click("#cmp-open")
+    page.check(f"#cmp-{facet}-{value}")
+    page.click("#cmp-done")
+
+
+def counts(page: Any, facet: str) -> dict[str, int]:
+    """The count beside each value the facet shows."""
+    found: dict[str, int] = page.eval_on_selector_all(
+        f"fieldset[data-facet={facet}] li:not([hidden]) input",
+        "boxes => Object.fromEntries(boxes.map(b => [b.value, Number(b.parentElement.querySelector('.cmp-count').textContent)]))",
+    )
+    return found
+
+
 def test_finder_query_filters_url_state_and_no_other_host(browser: Any, site_url: str) -> None:
     page, hosts = new_page(browser)
     page.goto(site_url + "find/")
@@ -52,13 +68,15 @@ def test_finder_query_filters_url_state_and_no_other_host(browser: Any, site_url
     broad = results(page)
     assert len(broad) >= 4
 
-    # On a phone the filters start folded away, below one "Filters" line.
-    assert not page.is_visible("#cmp-f-region")
-    page.click("#cmp-filters summary")
-    page.select_option("#cmp-f-region", "statewide")
+    # On a phone the filters wait in a sheet, behind one "Filters" button, and the results come first.
+    assert not page.is_visible("#cmp-region-statewide")
+    assert page.get_attribute("#cmp-open", "aria-expanded") == "false"
+    choose(page, "region", "statewide")
     wait_for_results(page, "Region: California (statewide)")
-    assert page.inner_text("#cmp-filters summary") == "Filters (1 chosen)"
-    page.select_option("#cmp-f-population", "justice-involved")
+    assert page.inner_text("#cmp-open") == "Filters (1 chosen)"
+    assert page.get_attribute("#cmp-open", "aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.id") == "cmp-open"  # focus returns to the button
+    choose(page, "population", "justice-involved")
     wait_for_results(page, "Population: Justice-involved people")
     narrow = results(page)
     assert 0 < len(narrow) < len(broad)
@@ -67,6 +85,11 @@ def test_finder_query_filters_url_state_and_no_other_host(browser: Any, site_url
         "Partnerships 2.0: adding corrections and county probation to regional convenings",
         "Prison to Employment regional reentry partnerships",
     }
+    assert page.locator("#cmp-chips button").all_inner_texts() == [
+        "Region: California (statewide) ✕",
+        "Population: Justice-involved people ✕",
+        "Clear all filters",
+    ]
 
     state = parse_qs(urlsplit(page.url).query)
     assert state == {"q": ["partners"], "region": ["statewide"], "population": ["justice-involved"]}
@@ -76,8 +99,19 @@ def test_finder_query_filters_url_state_and_no_other_host(browser: Any, site_url
     shared.goto(page.url)
     wait_for_results(shared, "Population: Justice-involved people")
     assert shared.input_value("#cmp-q") == "partners"
-    assert shared.input_value("#cmp-f-region") == "statewide"
+    assert shared.is_checked("#cmp-region-statewide")
     assert set(results(shared)) == set(narrow)
+
+    # Back undoes the last choice, forward redoes it.
+    page.go_back()
+    wait_for_results(page, "match “partners”, Region: California (statewide).")
+    assert not page.is_checked("#cmp-population-justice-involved")
+    page.go_forward()
+    wait_for_results(page, "Population: Justice-involved people")
+    # A chip removes its filter.
+    page.click("#cmp-chips button >> text=Region: California (statewide) ✕")
+    wait_for_results(page, "match “partners”, Population: Justice-involved people.")
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["partners"], "population": ["justice-involved"]}
 
     shared.click("#cmp-results .cmp-card__title a >> nth=0")
     shared.wait_for_load_state()
@@ -86,6 +120,105 @@ def test_finder_query_filters_url_state_and_no_other_host(browser: Any, site_url
 
     local = urlsplit(site_url).netloc
     assert set(hosts) | set(shared_hosts) == {local}
+
+
+def test_values_of_one_facet_add_up_and_facets_narrow(browser: Any, site_url: str, repo_site: Path) -> None:
+    """Any of one facet's values, all of the facets, and each count saying what choosing it would give."""
+    page, _ = new_page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "find/")
+    wait_for_results(page, "practices, newest first.")
+    everything = counts(page, "focus")
+    page.check("#cmp-focus-reentry-services")
+    wait_for_results(page, "Focus area: Reentry services.")
+    reentry = set(results(page))
+    assert len(reentry) == everything["reentry-services"]
+    # The focus facet's own counts leave its choice out: what each other value would add.
+    assert counts(page, "focus") == everything
+    page.check("#cmp-focus-dual-enrollment")
+    wait_for_results(page, "Focus area: Dual enrollment or Reentry services.")  # in the list's order
+    either = set(results(page))
+    assert reentry < either and len(either) <= everything["reentry-services"] + everything["dual-enrollment"]
+    # Another facet's counts are within what is chosen, and choosing one gives exactly its count.
+    populations = counts(page, "population")
+    assert populations and all(0 < n <= len(either) for n in populations.values())
+    value, expected = max(populations.items(), key=lambda item: item[1])
+    page.check(f"#cmp-population-{value}")
+    wait_for_results(page, f"{expected} practice")
+    assert len(results(page)) == expected and set(results(page)) <= either
+    assert parse_qs(urlsplit(page.url).query) == {
+        "focus": ["dual-enrollment", "reentry-services"],
+        "population": [value],
+    }
+
+
+def test_sorting_by_title_and_by_newest(browser: Any, site_url: str, repo_site: Path) -> None:
+    import json
+
+    page, _ = new_page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "find/?sort=title")
+    wait_for_results(page, "practices, newest first.")
+    assert page.input_value("#cmp-sort") == "title"
+    shown = results(page)
+    assert len(shown) == 12 and shown == sorted(shown, key=str.casefold)
+    page.select_option("#cmp-sort", "newest")
+    wait_for_results(page, "practices, newest first.")
+    records = json.loads((repo_site / "data" / "practices.json").read_text(encoding="utf-8"))["practices"]
+    newest = sorted(records, key=lambda r: r["submitted"], reverse=True)
+    shown = results(page)
+    dates = [next(r["submitted"] for r in records if r["title"] == title) for title in shown]
+    assert dates == sorted(dates, reverse=True) and dates[0] == newest[0]["submitted"]
+    assert parse_qs(urlsplit(page.url).query) == {"sort": ["newest"]}
+
+
+@pytest.mark.parametrize("format", ["json", "csv"])
+def test_download_these_results_from_the_open_data(
+    browser: Any, site_url: str, repo_site: Path, format: str, tmp_path: Path
+) -> None:
+    import csv
+    import io
+    import json
+
+    page, _ = new_page(browser)
+    page.goto(site_url + "find/?population=justice-involved&sort=title")
+    wait_for_results(page, "Population: Justice-involved people")
+    shown = results(page)
+    with page.expect_download() as download:
+        page.click(f"#cmp-download button[data-format={format}]")
+    saved = tmp_path / "found"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename == f"practices-found.{format}"
+    # As bytes: reading text would turn the CSV's CRLF line ends into LF.
+    published = (repo_site / "data" / f"practices.{format}").read_bytes().decode("utf-8")
+    if format == "json":
+        found = json.loads(saved.read_text(encoding="utf-8"))
+        assert [p["title"] for p in found["practices"]] == shown and found["count"] == len(shown)
+        whole = {p["id"]: p for p in json.loads(published)["practices"]}
+        assert all(p == whole[p["id"]] for p in found["practices"])  # the open data's own records
+    else:
+        text = saved.read_bytes().decode("utf-8")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        assert [r["title"] for r in rows] == shown
+        lines = published.split("\r\n")
+        assert text.split("\r\n")[0] == lines[0]  # the open data's own header and quoting
+        whole = {r["id"]: r for r in csv.DictReader(io.StringIO(published, newline=""))}
+        assert all(r == whole[r["id"]] for r in rows)
+    assert (
+        page.inner_text("#cmp-download-status") == f"Downloaded {len(shown)} practices as {format.upper()}."
+    )
+
+
+def test_without_javascript_the_finder_is_a_listing_of_pages(browser: Any, site_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "find/")
+    assert "Search needs JavaScript" in page.inner_text("#cmp-status")
+    assert not page.is_visible("#cmp-q")
+    link = page.locator("fieldset[data-facet=focus] li[data-value=reentry-services]")
+    assert link.inner_text().split() == ["Reentry", "services", "3"]
+    link.locator("a").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/topics/reentry-services/")
+    assert len(page.locator(".cmp-card").all()) == 3
 
 
 def test_region_filter_finds_practices_of_regions_within(browser: Any, site_url: str) -> None:
@@ -98,11 +231,15 @@ def test_region_filter_finds_practices_of_regions_within(browser: Any, site_url:
     assert len(found) == 5 and "Inland Empire Job-Driven SlingShot Initiative" in found
 
 
-def test_empty_finder_invites_a_search(browser: Any, site_url: str) -> None:
+def test_empty_finder_lists_every_practice_newest_first(browser: Any, site_url: str, repo_site: Path) -> None:
+    import json
+
     page, _ = new_page(browser)
     page.goto(site_url + "find/")
-    wait_for_results(page, "Type words to search")
-    assert results(page) == []
+    total = json.loads((repo_site / "data" / "practices.json").read_text(encoding="utf-8"))["count"]
+    wait_for_results(page, f"{total} practices, newest first.")
+    assert page.input_value("#cmp-sort") == "newest"
+    assert len(results(page)) == 12 and page.is_visible("#cmp-more")
 
 
 def fill_submit_form(page: Any) -> None:

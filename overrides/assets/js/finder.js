@@ -1,60 +1,187 @@
-// Find a practice: full-text search with combinable filters, on Pagefind.
+// Find a practice: full-text search with faceted filters, on Pagefind.
 //
-// The query and filters live in the URL (?q=…&region=…&focus=…), so a filtered
-// view can be shared and bookmarked. Pagefind loads only the index chunks a
-// search needs, and result details only for the cards shown.
+// Without JavaScript the page is a plain listing: each region, focus area, population
+// and volume links to its page, with how many practices it holds. This script turns
+// the listing into filters: several values of one filter find practices with any of
+// them, filters combine, and each value shows how many practices it would give with
+// the other choices kept (a second search per chosen facet, leaving that facet out).
+// The address holds the whole state (?q=…&region=…&region=…&sort=…): a search can be
+// shared and bookmarked, and back and forward step through the choices.
 
 const PAGE_SIZE = 12;
+const BATCH = 50; // result details fetched at once when preparing a download
 const siteRoot = new URL("../", import.meta.url);
 const form = document.getElementById("cmp-finder");
 const query = document.getElementById("cmp-q");
+const sort = document.getElementById("cmp-sort");
 const status = document.getElementById("cmp-status");
 const list = document.getElementById("cmp-results");
 const more = document.getElementById("cmp-more");
-const clear = document.getElementById("cmp-clear");
-const selects = [...form.querySelectorAll("select[data-facet]")];
-const filterBox = document.getElementById("cmp-filters");
+const chips = document.getElementById("cmp-chips");
+const sheet = document.getElementById("cmp-facets");
+const open = document.getElementById("cmp-open");
+const done = document.getElementById("cmp-done");
 const filterCount = document.getElementById("cmp-filter-count");
+const downloads = document.getElementById("cmp-download");
+const downloadStatus = document.getElementById("cmp-download-status");
+const facets = [...form.querySelectorAll("fieldset[data-facet]")];
+const labels = new Map(); // "facet value" -> the value's label
+const legends = new Map(facets.map((f) => [f.dataset.facet, f.querySelector("legend").textContent]));
+const SORTS = {
+  newest: { added: "desc" },
+  reviewed: { reviewed: "desc" },
+  title: { title: "asc" },
+};
 
 let pagefind = null;
+let picked = ""; // the sort the reader (or the address) chose; "" follows the words
 let results = [];
 let shown = 0;
 let generation = 0;
 
-function readUrl() {
-  const params = new URLSearchParams(window.location.search);
-  query.value = params.get("q") || "";
-  for (const select of selects) {
-    const wanted = params.get(select.name) || "";
-    select.value = [...select.options].some((o) => o.value === wanted) ? wanted : "";
+// -- the listing becomes filters ---------------------------------------------------------
+
+function upgrade(fieldset) {
+  const name = fieldset.dataset.facet;
+  for (const item of fieldset.querySelectorAll("li[data-value]")) {
+    const value = item.dataset.value;
+    const [shownLabel, count] = [item.firstElementChild, item.querySelector(".cmp-count")];
+    const input = document.createElement("input");
+    input.type = "checkbox";
+    input.name = name;
+    input.value = value;
+    input.id = `cmp-${name}-${value}`;
+    const label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.append(input, " ", shownLabel.textContent, " ", count);
+    shownLabel.replaceWith(label);
+    labels.set(`${name} ${value}`, shownLabel.textContent);
   }
 }
 
-function countFilters() {
-  const active = selects.filter((s) => s.value).length;
-  filterCount.textContent = active ? ` (${active} chosen)` : "";
-  return active;
+function boxes(fieldset) {
+  return [...fieldset.querySelectorAll("input[type=checkbox]")];
 }
 
-function writeUrl() {
+function chosen() {
+  const out = {};
+  for (const fieldset of facets) {
+    const values = boxes(fieldset).filter((b) => b.checked).map((b) => b.value);
+    if (values.length) out[fieldset.dataset.facet] = values;
+  }
+  return out;
+}
+
+// -- the address ------------------------------------------------------------------------
+
+function readUrl() {
+  const params = new URLSearchParams(window.location.search);
+  query.value = params.get("q") || "";
+  const wanted = params.get("sort") || "";
+  picked = wanted in SORTS ? wanted : "";
+  for (const fieldset of facets) {
+    const values = new Set(params.getAll(fieldset.dataset.facet));
+    for (const box of boxes(fieldset)) box.checked = values.has(box.value);
+  }
+}
+
+function writeUrl(push) {
   const params = new URLSearchParams();
   if (query.value.trim()) params.set("q", query.value.trim());
-  for (const select of selects) if (select.value) params.set(select.name, select.value);
+  for (const [name, values] of Object.entries(chosen())) for (const value of values) params.append(name, value);
+  if (picked) params.set("sort", picked);
   const search = params.toString();
   const url = window.location.pathname + (search ? `?${search}` : "");
-  if (url !== window.location.pathname + window.location.search) window.history.replaceState(null, "", url);
+  if (url === window.location.pathname + window.location.search) return;
+  if (push) window.history.pushState(null, "", url);
+  else window.history.replaceState(null, "", url);
 }
 
-function labelOf(select) {
-  return select.options[select.selectedIndex].text;
+// -- searching --------------------------------------------------------------------------
+
+function filtersFor(selection, without = "") {
+  const filters = { listed: "practice" }; // every practice page: no words and no filter lists them all
+  for (const fieldset of facets) {
+    const name = fieldset.dataset.facet;
+    // A facet named with an empty condition restricts nothing, but Pagefind then counts its values
+    // even in a search without words (it counts only the filters it is given).
+    filters[name] = selection[name] && name !== without ? { any: selection[name] } : { none: [] };
+  }
+  return filters;
 }
 
-function describe(count) {
-  const words = query.value.trim();
-  const active = selects.filter((s) => s.value).map((s) => `${s.labels[0].textContent}: ${labelOf(s)}`);
-  const what = [words ? `“${words}”` : "", ...active].filter(Boolean).join(", ");
+function sortFor(words) {
+  // Without words there is no best match: the newest come first.
+  sort.value = picked || (words ? "" : "newest");
+  sort.querySelector('option[value=""]').disabled = !words;
+  return SORTS[sort.value];
+}
+
+function describe(count, words, selection) {
+  const parts = Object.entries(selection).map(
+    ([name, values]) => `${legends.get(name)}: ${values.map((v) => labels.get(`${name} ${v}`)).join(" or ")}`,
+  );
+  const what = [words ? `“${words}”` : "", ...parts].filter(Boolean).join(", ");
+  if (!what) return `${count} ${count === 1 ? "practice" : "practices"}, newest first.`;
   const noun = count === 1 ? "practice matches" : "practices match";
   return `${count} ${noun} ${what}.`;
+}
+
+function showCounts(counts, selection) {
+  for (const fieldset of facets) {
+    const name = fieldset.dataset.facet;
+    const found = counts[name] || {};
+    for (const box of boxes(fieldset)) {
+      const count = found[box.value] || 0;
+      const badge = box.parentElement.querySelector(".cmp-count");
+      badge.textContent = String(count);
+      badge.setAttribute("aria-label", `${count} ${count === 1 ? "practice" : "practices"}`);
+      // A value that would find nothing is hidden, unless it is chosen (so it can be unchosen).
+      box.closest("li").hidden = count === 0 && !box.checked;
+    }
+    for (const group of fieldset.querySelectorAll("details")) {
+      group.hidden = [...group.querySelectorAll("li")].every((item) => item.hidden);
+    }
+  }
+  const active = Object.values(selection).reduce((n, values) => n + values.length, 0);
+  filterCount.textContent = active ? ` (${active} chosen)` : "";
+}
+
+function chip(text, label, onClick) {
+  const item = document.createElement("li");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "cmp-chip";
+  button.textContent = text;
+  button.setAttribute("aria-label", label);
+  button.addEventListener("click", onClick);
+  item.append(button);
+  return item;
+}
+
+function showChips(selection) {
+  const items = [];
+  for (const [name, values] of Object.entries(selection)) {
+    for (const value of values) {
+      const text = `${legends.get(name)}: ${labels.get(`${name} ${value}`)}`;
+      items.push(
+        chip(`${text} ✕`, `Remove the filter ${text}`, () => {
+          document.getElementById(`cmp-${name}-${value}`).checked = false;
+          run(true);
+        }),
+      );
+    }
+  }
+  if (items.length > 1) {
+    items.push(
+      chip("Clear all filters", "Clear all filters", () => {
+        for (const fieldset of facets) for (const box of boxes(fieldset)) box.checked = false;
+        run(true);
+      }),
+    );
+  }
+  chips.replaceChildren(...items);
+  chips.hidden = items.length === 0;
 }
 
 function card(data) {
@@ -85,31 +212,105 @@ async function showMore() {
   more.hidden = shown >= results.length;
 }
 
-async function run() {
-  writeUrl();
-  countFilters();
+async function run(push = false) {
+  writeUrl(push);
   const mine = ++generation;
   const words = query.value.trim();
-  const filters = {};
-  for (const select of selects) if (select.value) filters[select.name] = select.value;
-  if (!words && Object.keys(filters).length === 0) {
-    list.replaceChildren();
-    more.hidden = true;
-    results = [];
-    status.textContent = "Type words to search, or choose a filter to list its practices.";
-    return;
-  }
+  const selection = chosen();
   status.textContent = "Searching…";
-  const search = await pagefind.search(words || null, { filters });
+  const search = await pagefind.search(words || null, { filters: filtersFor(selection), sort: sortFor(words) });
   if (mine !== generation || search === null) return;
+  // A chosen facet's own counts leave its choice out: they say what choosing another value adds.
+  const counts = { ...search.filters };
+  await Promise.all(
+    Object.keys(selection).map(async (name) => {
+      const other = await pagefind.search(words || null, { filters: filtersFor(selection, name) });
+      if (other !== null) counts[name] = other.filters[name] || {};
+    }),
+  );
+  if (mine !== generation) return;
+  showCounts(counts, selection);
+  showChips(selection);
   results = search.results;
   shown = 0;
   list.replaceChildren();
   await showMore();
   if (mine !== generation) return;
+  downloads.hidden = results.length === 0;
+  downloadStatus.textContent = "";
+  done.textContent = `Show ${results.length} ${results.length === 1 ? "result" : "results"}`;
   status.textContent = results.length
-    ? describe(results.length)
-    : `${describe(0)} Try fewer words or filters.`;
+    ? describe(results.length, words, selection)
+    : `${describe(0, words, selection)} Try fewer words or filters.`;
+}
+
+// -- downloading what was found, from the site's open data ------------------------------
+
+function csvRecords(text) {
+  // RFC 4180: a record ends at a line break outside quotes (a cell may hold line breaks).
+  const records = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '"') quoted = !quoted;
+    else if (text[i] === "\n" && !quoted) {
+      records.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) records.push(text.slice(start));
+  return records;
+}
+
+function idOf(record) {
+  return record.slice(0, record.indexOf(",")).replace(/^"|"$/g, "");
+}
+
+function save(content, type, name) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([content], { type }));
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(link.href), 0);
+}
+
+async function download(format) {
+  const found = results;
+  downloadStatus.textContent = `Preparing ${found.length} practices…`;
+  const ids = [];
+  for (let i = 0; i < found.length; i += BATCH) {
+    const batch = await Promise.all(found.slice(i, i + BATCH).map((r) => r.data()));
+    ids.push(...batch.map((data) => data.url.split("/").filter(Boolean).pop()));
+  }
+  const order = new Map(ids.map((id, n) => [id, n]));
+  const source = new URL(`data/practices.${format}`, siteRoot);
+  const response = await fetch(source);
+  if (!response.ok) throw new Error(`${source} answered ${response.status}`);
+  if (format === "json") {
+    const opendata = await response.json();
+    opendata.practices = opendata.practices
+      .filter((p) => order.has(p.id))
+      .sort((a, b) => order.get(a.id) - order.get(b.id));
+    opendata.count = opendata.practices.length;
+    opendata.selection = window.location.href;
+    save(`${JSON.stringify(opendata, null, 2)}\n`, "application/json", "practices-found.json");
+  } else {
+    const [header, ...rows] = csvRecords(await response.text());
+    const kept = rows.filter((r) => order.has(idOf(r))).sort((a, b) => order.get(idOf(a)) - order.get(idOf(b)));
+    save([header, ...kept].join(""), "text/csv", "practices-found.csv");
+  }
+  downloadStatus.textContent = `Downloaded ${found.length} practices as ${format.toUpperCase()}.`;
+}
+
+// -- the filters' sheet on phones -------------------------------------------------------
+
+function openSheet(opening) {
+  sheet.classList.toggle("is-open", opening);
+  open.setAttribute("aria-expanded", String(opening));
+  if (opening) sheet.querySelector("input, summary")?.focus();
+  else open.focus();
 }
 
 let timer = 0;
@@ -119,28 +320,38 @@ function soon() {
 }
 
 async function start() {
+  for (const fieldset of facets) upgrade(fieldset);
+  for (const element of form.querySelectorAll("[data-needs-script]")) element.hidden = false;
+  form.classList.add("cmp-finder--live");
   readUrl();
-  // On a phone, seven filters would push the results below the fold: fold them away
-  // unless the address already chose some.
-  if (window.matchMedia("(max-width: 44.9375em)").matches && countFilters() === 0) filterBox.open = false;
   status.textContent = "Loading search…";
   pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
   await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 0 });
   pagefind.init();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    run();
+    run(true);
   });
   query.addEventListener("input", soon);
-  for (const select of selects) select.addEventListener("change", run);
-  clear.addEventListener("click", (event) => {
-    event.preventDefault();
-    query.value = "";
-    for (const select of selects) select.value = "";
-    run();
-    query.focus();
+  sort.addEventListener("change", () => {
+    picked = sort.value;
+    run(true);
   });
+  for (const fieldset of facets) fieldset.addEventListener("change", () => run(true));
   more.addEventListener("click", showMore);
+  open.addEventListener("click", () => openSheet(!sheet.classList.contains("is-open")));
+  done.addEventListener("click", () => openSheet(false));
+  sheet.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && sheet.classList.contains("is-open")) openSheet(false);
+  });
+  for (const button of downloads.querySelectorAll("button[data-format]")) {
+    button.addEventListener("click", () =>
+      download(button.dataset.format).catch((error) => {
+        downloadStatus.textContent = "The download could not be prepared; the whole open data is on the Open data page.";
+        console.error(error);
+      }),
+    );
+  }
   window.addEventListener("popstate", () => {
     readUrl();
     run();

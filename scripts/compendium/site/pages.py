@@ -23,7 +23,7 @@ from markupsafe import Markup
 from compendium.catalog import Catalog
 from compendium.contribute.schema import practice_schema
 from compendium.parallel import DEFAULT_PROCESSES, map_in_halves
-from compendium.records.fields import SLUG
+from compendium.records.fields import SLUG, Pending
 from compendium.records.practice import Practice
 from compendium.records.vocabulary import LEAD, SUBMITTED
 from compendium.records.volume import Volume
@@ -64,6 +64,42 @@ class Page:
 
 
 FacetItem = tuple[tuple[str, str, str, str], str, list[Practice]]
+
+FINDER_FACETS = (
+    ("region", "Region", "regions", "regions"),
+    ("focus", "Focus area", "focus", "topics"),
+    ("population", "Population", "populations", "populations"),
+    ("sector", "Sector", "sectors", ""),
+    ("partner", "Partner type", "partner_types", ""),
+    ("evidence", "Evidence level", "evidence_levels", ""),
+    ("volume", "Volume", "", "volumes"),
+)
+"""(URL parameter and Pagefind filter, label, vocabulary, folder of its pages or "") for each finder facet."""
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value a finder facet offers."""
+
+    value: str
+    label: str
+    count: int
+    """How many practices it finds on its own."""
+    page: str
+    """Its page (a region's, a topic's…), for readers without JavaScript; "" when it has none."""
+
+
+@dataclass(frozen=True)
+class FinderFacet:
+    """A filter of the finder: its values, in groups (a region's system; one unnamed group elsewhere)."""
+
+    name: str
+    label: str
+    groups: list[tuple[str, list[FacetValue]]]
+    browsable: bool
+    """Whether its values have pages, which a reader without JavaScript can follow."""
+
+
 """((folder, vocabulary, heading, singular), term, its practices): one region, topic or population page."""
 
 CARD_LIMIT = 24
@@ -257,7 +293,7 @@ class SiteBuilder:
             p=practice,
             volumes=volumes,
             updated_since=[v for v in volumes if self.catalog.changed_since(v, practice.slug)],
-            filter_regions=self._regions_of(practice),
+            filters=self._filters_of(practice),
             outside=self.vocabulary.outside_california(practice.regions),
             author=next((x.name for x in practice.partners if LEAD in x.role), practice.contact.organisation),
             edit_url=self.settings.edit_base + source if self.settings.edit_base else "",
@@ -352,30 +388,58 @@ class SiteBuilder:
             ],
         }
 
-    def _finder_facets(self) -> list[tuple[str, str, list[tuple[str, list[tuple[str, str]]]]]]:
-        """(URL parameter, label, [(group, [(value, label)])]) for each finder filter, from the
-        vocabularies; regions are grouped by their system, the other facets form one group."""
+    def _finder_facets(self) -> list[FinderFacet]:
+        """The finder's filters, from the vocabularies, each value with how many practices it finds
+        (regions counted through the nesting, as the search finds them); values that find none are left
+        out. Regions are grouped by their system, the other facets form one group."""
+        counts: dict[str, dict[str, int]] = {name: {} for name, *_ in FINDER_FACETS}
+        for practice in self.practices:
+            for name, terms in self._filters_of(practice).items():
+                for term in terms:
+                    counts[name][term] = counts[name].get(term, 0) + 1
 
-        def terms(vocabulary: str) -> list[tuple[str, list[tuple[str, str]]]]:
-            return [("", list(self.vocabulary.terms(vocabulary).items()))]
+        def values(name: str, terms: Iterable[tuple[str, str]], page: Any) -> list[FacetValue]:
+            return [
+                FacetValue(value, label, counts[name][value], page(value) if page else "")
+                for value, label in terms
+                if counts[name].get(value)
+            ]
 
-        regions = [
-            (
-                self.vocabulary.label("systems", system),
-                [(r, self.vocabulary.label("regions", r)) for r in ids],
-            )
-            for system, ids in regions_by_system(self.vocabulary)
-        ]
-        volumes = [(str(n), v.label) for n, v in self.catalog.volumes.items()]
-        return [
-            ("region", "Region", regions),
-            ("focus", "Focus area", terms("focus")),
-            ("population", "Population", terms("populations")),
-            ("sector", "Sector", terms("sectors")),
-            ("partner", "Partner type", terms("partner_types")),
-            ("evidence", "Evidence level", terms("evidence_levels")),
-            ("volume", "Volume", [("", volumes)]),
-        ]
+        facets = []
+        for name, label, vocabulary, folder in FINDER_FACETS:
+            page = (lambda value, folder=folder: f"{folder}/{value}.md") if folder else None
+            if name == "region":
+                groups = [
+                    (
+                        self.vocabulary.label("systems", system),
+                        values(name, ((r, self.vocabulary.label("regions", r)) for r in ids), page),
+                    )
+                    for system, ids in regions_by_system(self.vocabulary)
+                ]
+            elif name == "volume":
+                numbered = {str(n): v for n, v in self.catalog.volumes.items()}
+                listed = [(n, v.label) for n, v in numbered.items()]
+                groups = [("", values(name, listed, lambda n, numbered=numbered: volume_path(numbered[n])))]
+            else:
+                groups = [("", values(name, self.vocabulary.terms(vocabulary).items(), page))]
+            groups = [(group, found) for group, found in groups if found]
+            if groups:
+                facets.append(FinderFacet(name, label, groups, browsable=bool(folder)))
+        return facets
+
+    def _filters_of(self, practice: Practice) -> dict[str, list[str]]:
+        """The finder's filter values of ``practice``: what its page gives Pagefind, facet by facet."""
+        return {
+            "region": self._regions_of(practice),
+            "focus": [t for t in practice.focus if not isinstance(t, Pending)],
+            "population": [t for t in practice.populations if not isinstance(t, Pending)],
+            "sector": [t for t in practice.sectors if not isinstance(t, Pending)],
+            "partner": list(
+                dict.fromkeys(x.type for x in practice.partners if not isinstance(x.type, Pending))
+            ),
+            "evidence": [practice.evidence.level],
+            "volume": [str(v.number) for v in self.catalog.volumes_of(practice.slug)],
+        }
 
     def _coverage(self) -> dict[str, Any]:
         regions = list(self.vocabulary.terms("regions"))
