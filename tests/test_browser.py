@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -564,3 +565,24 @@ def test_the_submit_form_accepts_exactly_what_validate_accepts(
     need = [error for error in errors if error.startswith("Need")]
     assert (need == []) is valid, errors
     page.context.close()
+
+
+def test_the_map_is_reached_by_keyboard_and_its_outlines_switch_without_script(
+    browser: Any, site_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url)
+    layer = "[data-layer=wioa-rpu]"
+    assert page.eval_on_selector(layer, "e => getComputedStyle(e).display") == "none"
+    page.check(".cmp-map input[value=wioa-rpu]")
+    assert page.eval_on_selector(layer, "e => getComputedStyle(e).display") == "inline"
+    # Each county is a link in the tab order, named with its count; Enter opens its page.
+    page.focus(".cmp-map__counties a >> nth=0")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    name = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert re.fullmatch(r"[A-Z][A-Za-z ]+ County: \d+ practices?", name), name
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/regions/" in page.url and page.url.endswith("-county/")

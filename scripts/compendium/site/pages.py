@@ -15,6 +15,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from jinja2 import PackageLoader
@@ -32,6 +33,7 @@ from compendium.render.markdown import Heading, TextRenderer, site_links
 from compendium.render.templates import environment
 from compendium.settings import Settings, practice_path, relative, url_of, volume_path
 from compendium.site.converter import Converter, Html
+from compendium.site.maps import Cartographer, CountyMap
 from compendium.site.opendata import Asset, build_open_data
 
 
@@ -157,10 +159,12 @@ class SiteBuilder:
         # Practice pages first, on both cores when there are many.
         pages = map_in_halves(self._practice_page, self.practices, self.processes)
         pages += [
-            self._render("home.md.j2", "index.md", latest=self._latest_volume(), **self._home()),
+            self._render(
+                "home.md.j2", "index.md", latest=self._latest_volume(), map=self._maps.draw(), **self._home()
+            ),
             self._render("finder.md.j2", "find.md", facets=self._finder_facets()),
             self._render("all.md.j2", "practices/index.md", practices=self.practices),
-            self._render("coverage.md.j2", "coverage.md", **self._coverage()),
+            self._render("coverage.md.j2", "coverage.md", map=self._maps.draw(), **self._coverage()),
             self._render("volumes.md.j2", "volumes/index.md", volumes=list(self.catalog.volumes.values())),
             self._render("opendata.md.j2", "data/index.md", count=len(self.practices)),
             self._render("contribute.md.j2", "contribute.md"),
@@ -181,7 +185,8 @@ class SiteBuilder:
                 ((folder, vocabulary, heading, singular), term, practices) for term, practices in groups
             ]
         # One page per region, topic and population: some 250 with California's regions, so they too
-        # are made, and converted, on both cores.
+        # are made, and converted, on both cores (the map's shapes made first, once).
+        self._maps  # noqa: B018
         pages += map_in_halves(self._facet_page, items, self.processes)
         for volume in self.catalog.volumes.values():
             pages.append(
@@ -308,9 +313,23 @@ class SiteBuilder:
         page = self._render(
             "facet.md.j2", f"{folder}/{term}.md", in_nav=False, term=term, practices=practices,
             vocabulary=vocabulary, heading=heading, singular=singular, folder=folder,
-            entry=self.vocabulary.entry(vocabulary, term),
+            entry=self.vocabulary.entry(vocabulary, term), map=self._region_map(term) if folder == "regions" else None,
         )  # fmt: skip
         return self._converted(page)
+
+    @cached_property
+    def _maps(self) -> Cartographer:
+        """The county map's shapes and shading, made once a build (before the pages are made on two cores)."""
+        counts = {region: len(found) for region, found in self._grouped("regions")}
+        return Cartographer(self.vocabulary, counts)
+
+    def _region_map(self, region: str) -> CountyMap | None:
+        """The map on a Californian region's page, its counties picked out; None for statewide and outside."""
+        entry = self.vocabulary.regions[region]
+        if entry.outside_california or entry.system == "statewide":
+            return None
+        marked = frozenset(self.vocabulary.regions_nested([region])) & self._maps.county_regions
+        return self._maps.draw(marked, overlays=False) if marked else None
 
     def _converted(self, page: Page) -> Page:
         """``page`` with its HTML made now, in this process, when a converter is at hand."""
