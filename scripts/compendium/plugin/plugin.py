@@ -30,6 +30,7 @@ from compendium.settings import Settings, pdf_name, url_of
 from compendium.site.converter import Converter, finish_html
 from compendium.site.pages import build_site
 from compendium.site.policy import with_policy
+from compendium.site.preview import with_problems
 from compendium.site.search import Indexing, SearchError
 
 if TYPE_CHECKING:
@@ -70,6 +71,17 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         """How many pages the records made, for the build's closing line."""
         self.lock: Lock | None = None
         """Held from on_config to the end of the build (see :meth:`on_config`)."""
+        self.serving = False
+        """True under ``mkdocs serve``, where a record's problems are shown on the pages, not fatal."""
+        self.problems: list[Problem] = []
+        """The problems of the last load, while serving: every page shows them until they are fixed."""
+        self.last_good: Catalog | None = None
+        """While serving, the last catalog without problems: the preview keeps showing it."""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # With on_startup defined, MkDocs keeps this plugin for every rebuild of one `mkdocs serve`,
+        # so the last good catalog and the problems outlive a rebuild.
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Every page and link is made for directory URLs (practices/<id>/); with file URLs a
@@ -107,7 +119,20 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         if problems or catalog is None:
             for problem in problems:
                 log.error(str(problem))
-            raise PluginError(f"{len(problems)} problem(s) in the records; fix them and build again")
+            if not self.serving:
+                raise PluginError(f"{len(problems)} problem(s) in the records; fix them and build again")
+            # A preview does not stop at a typo: it keeps the last good site and shows the problems
+            # on every page (on_post_page), until a save fixes them.
+            self.problems = problems
+            log.warning(f"{len(problems)} problem(s) in the records: the preview shows them on every page")
+            catalog = self.last_good
+            if catalog is None:
+                self.catalog = None
+                return files
+        else:
+            self.problems = []
+            if self.serving:
+                self.last_good = catalog
         self.catalog = catalog
         # Practice pages come with their HTML, made on both cores with the site's own
         # Markdown settings; MkDocs then only puts them into the theme.
@@ -227,11 +252,13 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         return html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return with_policy(output)
+        return with_policy(with_problems(output, self.problems, self.last_good is not None))
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         # The theme's own pages (404.html) carry the policy too; sitemap.xml is no page.
-        return with_policy(output_content) if template_name.endswith(".html") else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        return with_policy(with_problems(output_content, self.problems, self.last_good is not None))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:
@@ -244,7 +271,8 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 except SearchError as exc:
                     raise PluginError(str(exc)) from None
             rendered = sum(edition.rendered for edition in printed)
-            assert self.catalog is not None
+            if self.catalog is None:  # a preview whose first load had problems: nothing to sum up
+                return
             log.info(
                 f"Compendium: {len(self.catalog.practices)} practices and {len(self.catalog.volumes)} "
                 f"volume(s) in {self.page_count} pages; "
@@ -273,7 +301,9 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         # depends on) means an unchanged volume is never rendered twice.
         from compendium.printing.edition import PrintError, print_volume
 
-        assert self.catalog is not None and self.project is not None
+        assert self.project is not None
+        if self.catalog is None:
+            return []
         cache = self.project.root / ".cache" / "compendium" / "pdf"
         site_url = self._settings(config).site_url
         printed: list[Edition] = []

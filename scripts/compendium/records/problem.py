@@ -25,13 +25,18 @@ class Problem:
     message: str
     """What is wrong and what was expected, in words a non-programmer can act on."""
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """``path:line:column``, as far as it is known."""
         where = self.path
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line or 0, self.column or 0, self.message)
