@@ -15,7 +15,7 @@ from compendium.catalog import Catalog
 from compendium.records.practice import Practice
 from compendium.records.vocabulary import Vocabulary
 from compendium.records.volume import Volume
-from compendium.render import facts, figures
+from compendium.render import charts, facts, figures
 from compendium.render.markdown import Links
 from compendium.render.structure import text_structure
 
@@ -154,6 +154,14 @@ def _practice(vocabulary: Vocabulary, practice: Practice, links: Links) -> dict[
                 ],
             }
             for heading, rows in facts.outcome_tables(practice.outcomes)
+        ],
+        "charts": [
+            {
+                "measure": chart.measure,
+                "summary": chart.summary,
+                "bars": [{"when": b.when, "text": b.text, "ratio": b.ratio} for b in chart.bars],
+            }
+            for chart in charts.charts(practice.outcomes)
         ],
         "recognition": [
             award.award

@@ -12,7 +12,7 @@ from jinja2 import BaseLoader, Environment, StrictUndefined, select_autoescape
 
 from compendium.records.fields import Pending
 from compendium.records.vocabulary import Vocabulary
-from compendium.render import facts, figures
+from compendium.render import charts, facts, figures
 
 
 def environment(
@@ -38,6 +38,7 @@ def environment(
     env.globals["vocab"] = vocabulary
     env.globals["partner_groups"] = facts.partner_groups
     env.globals["outcome_tables"] = facts.outcome_tables
+    env.globals["charts"] = charts.charts
     env.filters["source_label"] = facts.source_label
     env.globals["regions_grouped"] = lambda children: facts.regions_grouped(vocabulary, children)
     env.globals["regions_by_system"] = lambda: facts.regions_by_system(vocabulary)
