@@ -173,3 +173,19 @@ def test_a_region_page_picks_out_its_counties(repo_site: Path) -> None:
     assert 'class="cmp-map__outline"' in svg and 'class="cmp-map__layer"' not in svg
     statewide = (repo_site / "regions" / "statewide" / "index.html").read_text(encoding="utf-8")
     assert "cmp-map__svg" not in statewide
+
+
+def test_the_coverage_grid_is_a_heat_map_in_the_map_s_shades(repo_site: Path) -> None:
+    page = (repo_site / "coverage" / "index.html").read_text(encoding="utf-8")
+    cells = [
+        (int(count), int(shade))
+        for shade, count in re.findall(
+            r'<td class="cmp-coverage__cell cmp-heat-(\d)"><a [^>]*>(\d+)</a>', page
+        )
+    ]
+    assert len(cells) > 50
+    highest = max(count for count, _ in cells)
+    expected = dict(zip(shade_breaks(highest), range(1, 5), strict=False))
+    for count, shade in cells:
+        assert shade == max(s for low, s in expected.items() if count >= low), (count, shade)
+    assert "cmp-coverage__cell--empty" in page

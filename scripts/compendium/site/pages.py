@@ -33,7 +33,7 @@ from compendium.render.markdown import Heading, TextRenderer, site_links
 from compendium.render.templates import environment
 from compendium.settings import Settings, practice_path, relative, url_of, volume_path
 from compendium.site.converter import Converter, Html
-from compendium.site.maps import Cartographer, CountyMap
+from compendium.site.maps import Cartographer, CountyMap, shade_breaks
 from compendium.site.opendata import Asset, build_open_data
 
 
@@ -475,7 +475,12 @@ class SiteBuilder:
             (system, [r for r in ids if r in covered], [r for r in ids if r not in covered])
             for system, ids in regions_by_system(self.vocabulary)
         ]
-        return {"regions": regions, "focus": focus, "counts": counts, "empty": empty, "systems": systems}
+        # The grid is a heat map: each cell shaded in the map's steps, so gaps and clusters show at a glance.
+        breaks = shade_breaks(max(counts.values(), default=0))
+        return {
+            "regions": regions, "focus": focus, "counts": counts, "empty": empty, "systems": systems,
+            "heat": lambda n: sum(1 for low in breaks if n >= low),
+        }  # fmt: skip
 
 
 def build_site(
