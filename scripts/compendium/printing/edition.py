@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -35,12 +34,11 @@ from compendium.printing.typeset import volume_data
 from compendium.records.practice import Practice
 from compendium.records.volume import Volume
 from compendium.render.markdown import Links
+from compendium.render.typefaces import FONT_PACKAGES, font_folder
 from compendium.settings import practice_path, url_of
 
 TEMPLATE = "volume.typ"
 DATA = "volume.json"
-FONT_PACKAGES = ("font_source_serif_pro", "font_source_sans_pro")
-"""The pinned packages whose fonts are the only ones Typst may use."""
 
 Progress = Callable[[str], None]
 HEARTBEAT = 5.0
@@ -95,8 +93,8 @@ def edition_data(catalog: Catalog, volume: Volume, moment: dt.datetime, site_url
 
 
 def font_paths() -> list[str]:
-    """The folders of the pinned font packages' files."""
-    return [str(Path(import_module(name).__file__ or "").parent / "files") for name in FONT_PACKAGES]
+    """The folders of the pinned font packages' files: the only fonts Typst may use."""
+    return [str(font_folder(name)) for name in FONT_PACKAGES]
 
 
 def inputs_digest(data: str, assets: Path) -> str:

@@ -33,6 +33,7 @@ from compendium.render.markdown import Heading, TextRenderer, site_links
 from compendium.render.templates import environment
 from compendium.settings import Settings, practice_path, relative, url_of, volume_path
 from compendium.site.converter import Converter, Html
+from compendium.site.fonts import web_fonts
 from compendium.site.maps import Cartographer, CountyMap, shade_breaks
 from compendium.site.opendata import Asset, build_open_data
 
@@ -202,7 +203,8 @@ class SiteBuilder:
         return pages
 
     def assets(self) -> list[Asset]:
-        return build_open_data(self.catalog, self.settings, self.env, url_of, self.schema)
+        fonts = web_fonts(self.catalog.project.root / ".cache" / "compendium" / "fonts")
+        return build_open_data(self.catalog, self.settings, self.env, url_of, self.schema) + fonts
 
     # -- helpers used by templates -------------------------------------------------
 
