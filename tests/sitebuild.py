@@ -15,6 +15,17 @@ from pathlib import Path
 
 from .conftest import RECORDS, REPO
 
+FONT_CACHE = Path(".cache") / "compendium" / "fonts"
+
+
+def seed_font_cache(project: Path) -> None:
+    """Give a test project the repository's cut fonts, as a CI cache would: cutting them costs a build 4 s."""
+    from compendium.site.fonts import web_fonts
+
+    web_fonts(REPO / FONT_CACHE)  # cuts them once per checkout, then reads them back
+    if project.absolute() != REPO.absolute():
+        shutil.copytree(REPO / FONT_CACHE, project / FONT_CACHE, dirs_exist_ok=True)
+
 
 def fixture_project(root: Path, records: dict[str, str | Path] | None = None) -> Path:
     """A small project: the repository's mkdocs.yml, overrides and vocabulary, with the golden good records."""
@@ -32,12 +43,14 @@ def fixture_project(root: Path, records: dict[str, str | Path] | None = None) ->
             shutil.copy(content, target)
         else:
             target.write_text(content, encoding="utf-8")
+    seed_font_cache(root)
     return root
 
 
 def mkdocs_build(
     project: Path, site: Path, *extra: str, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
+    seed_font_cache(project)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [

@@ -3,7 +3,9 @@
 For 1,000 and 2,000 synthetic practices it prints our build time, the plain
 Material build time (the same bodies as static pages kept out of the nav,
 Material's default plugins), the ratios, the site sizes, and the bytes a
-reader's browser downloads for a first search. It also builds with the
+reader's browser downloads for a first search. At the smaller size it
+scores the home, a practice, a region and the finder page with Lighthouse (mobile),
+which it installs from npm into a scratch folder. It also builds with the
 plugin's ``concurrency: 1`` (no forked process, Pagefind's pages on disk), so
 the speed machinery shows what it pays. Not part of the test run::
 
@@ -96,7 +98,7 @@ def first_search_bytes(site: Path, query: str = "regional") -> tuple[int, int]:
         page.on("response", record)
         page.goto(url + "find/")
         page.wait_for_function(
-            "() => document.getElementById('cmp-status').textContent.includes('Type words')"
+            "() => document.getElementById('cmp-status').textContent.includes('newest first')"
         )
         page.fill("#cmp-q", query)
         page.wait_for_function("() => document.getElementById('cmp-status').textContent.includes('match')")
@@ -104,6 +106,73 @@ def first_search_bytes(site: Path, query: str = "regional") -> tuple[int, int]:
         shown = page.locator("#cmp-results li").count()
         browser.close()
     return sum(sizes.values()), shown
+
+
+LIGHTHOUSE = "lighthouse@13.5.0"
+"""Google's Lighthouse, installed by the benchmark from npm into a scratch folder (no project dependency)."""
+
+LIGHTHOUSE_PAGES = {
+    "home": "",
+    "practice": "practices/synthetic-practice-00000/",
+    "region": "regions/los-angeles-county/",
+    "finder": "find/",
+}
+"""The pages issue 14 sets targets for: 95 for performance, 100 for the rest, layout shift at most 0.05."""
+
+
+def lighthouse_cli(scratch: Path) -> list[str] | None:
+    """The Lighthouse command, installed into ``scratch``; None (with the reason printed) if npm cannot."""
+    npm = shutil.which("npm")
+    if npm is None:
+        print("  Lighthouse: skipped, npm is not on PATH")
+        return None
+    result = subprocess.run(
+        [npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(scratch), LIGHTHOUSE],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        print(f"  Lighthouse: skipped, npm could not install {LIGHTHOUSE}: {result.stderr.strip()[:200]}")
+        return None
+    return ["node", str(scratch / "node_modules" / "lighthouse" / "cli" / "index.js")]
+
+
+def lighthouse(site: Path, scratch: Path) -> None:
+    """Lighthouse's mobile scores for each of LIGHTHOUSE_PAGES, as a reader's phone would load them."""
+    import json
+
+    command = lighthouse_cli(scratch)
+    if command is None:
+        return
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    print("  Lighthouse (mobile)   perf  a11y  best   seo    CLS  first load")
+    with serve(site) as url:
+        for name, path in LIGHTHOUSE_PAGES.items():
+            report = scratch / f"{name}.json"
+            subprocess.run(
+                [
+                    *command, url + path, "--quiet", "--output=json", f"--output-path={report}",
+                    "--only-categories=performance,accessibility,best-practices,seo",
+                    "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+                ],
+                check=True, env=env, capture_output=True,
+            )  # fmt: skip
+            data = json.loads(report.read_text(encoding="utf-8"))
+            scores = [
+                round(100 * (data["categories"][c]["score"] or 0))
+                for c in ("performance", "accessibility", "best-practices", "seo")
+            ]
+            cls = data["audits"]["cumulative-layout-shift"]["numericValue"]
+            weight = data["audits"]["total-byte-weight"]["numericValue"]
+            print(
+                f"  {name:<20} "
+                + "".join(f"{s:>5} " for s in scores)
+                + f"{cls:6.3f}  {weight / 1024:6.0f} KB"
+            )
+    print(
+        "  targets: performance 95+, the others 100; layout shift at most 0.05; a practice page at most 400 KB"
+    )
 
 
 WORST_BODIES = {
@@ -140,6 +209,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
     parser.add_argument("--repeat", type=int, default=3, help="builds of each kind; the best counts")
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse's page scores")
     args = parser.parse_args()
     body_cost()
     figures: dict[int, tuple[float, float, int, int]] = {}
@@ -179,6 +249,8 @@ def main() -> int:
             print(
                 f"  first search downloads:  {search_bytes / 1024:6.0f} KB for {shown} result cards (target: 300 KB)"
             )
+            if count == min(args.sizes) and not args.no_lighthouse:
+                lighthouse(base / "ours-site", Path(temp) / "lighthouse")
             shutil.rmtree(base)
     if len(figures) >= 2:
         small, large = sorted(figures)[:2]

@@ -99,15 +99,47 @@ function writeUrl(push) {
 
 // -- searching --------------------------------------------------------------------------
 
-function filtersFor(selection, without = "") {
+function filtersFor(selection, { without = "", counting = false } = {}) {
   const filters = { listed: "practice" }; // every practice page: no words and no filter lists them all
   for (const fieldset of facets) {
     const name = fieldset.dataset.facet;
+    if (selection[name] && name !== without) filters[name] = { any: selection[name] };
     // A facet named with an empty condition restricts nothing, but Pagefind then counts its values
     // even in a search without words (it counts only the filters it is given).
-    filters[name] = selection[name] && name !== without ? { any: selection[name] } : { none: [] };
+    else if (counting) filters[name] = { none: [] };
   }
   return filters;
+}
+
+function facetsShown() {
+  // On a phone the facets wait in a closed sheet: their counts (which load every facet's index)
+  // are worked out when it opens, so a first search loads only what its results need.
+  return window.getComputedStyle(sheet).display !== "none";
+}
+
+let countsFor = null; // the search whose counts the facets show
+
+async function refreshCounts() {
+  const mine = generation;
+  const words = query.value.trim();
+  const selection = chosen();
+  const key = JSON.stringify([words, selection]);
+  if (countsFor === key) return;
+  const all = await pagefind.search(words || null, { filters: filtersFor(selection, { counting: true }) });
+  if (mine !== generation || all === null) return;
+  // A chosen facet's own counts leave its choice out: they say what choosing another value adds.
+  const counts = { ...all.filters };
+  await Promise.all(
+    Object.keys(selection).map(async (name) => {
+      const other = await pagefind.search(words || null, {
+        filters: filtersFor(selection, { without: name, counting: true }),
+      });
+      if (other !== null) counts[name] = other.filters[name] || {};
+    }),
+  );
+  if (mine !== generation) return;
+  showCounts(counts);
+  countsFor = key;
 }
 
 function sortFor(words) {
@@ -127,7 +159,7 @@ function describe(count, words, selection) {
   return `${count} ${noun} ${what}.`;
 }
 
-function showCounts(counts, selection) {
+function showCounts(counts) {
   for (const fieldset of facets) {
     const name = fieldset.dataset.facet;
     const found = counts[name] || {};
@@ -143,8 +175,6 @@ function showCounts(counts, selection) {
       group.hidden = [...group.querySelectorAll("li")].every((item) => item.hidden);
     }
   }
-  const active = Object.values(selection).reduce((n, values) => n + values.length, 0);
-  filterCount.textContent = active ? ` (${active} chosen)` : "";
 }
 
 function chip(text, label, onClick) {
@@ -220,17 +250,11 @@ async function run(push = false) {
   status.textContent = "Searching…";
   const search = await pagefind.search(words || null, { filters: filtersFor(selection), sort: sortFor(words) });
   if (mine !== generation || search === null) return;
-  // A chosen facet's own counts leave its choice out: they say what choosing another value adds.
-  const counts = { ...search.filters };
-  await Promise.all(
-    Object.keys(selection).map(async (name) => {
-      const other = await pagefind.search(words || null, { filters: filtersFor(selection, name) });
-      if (other !== null) counts[name] = other.filters[name] || {};
-    }),
-  );
+  if (facetsShown()) await refreshCounts();
   if (mine !== generation) return;
-  showCounts(counts, selection);
   showChips(selection);
+  const active = Object.values(selection).reduce((n, values) => n + values.length, 0);
+  filterCount.textContent = active ? ` (${active} chosen)` : "";
   results = search.results;
   shown = 0;
   list.replaceChildren();
@@ -308,6 +332,7 @@ async function download(format) {
 
 function openSheet(opening) {
   sheet.classList.toggle("is-open", opening);
+  if (opening) refreshCounts();
   open.setAttribute("aria-expanded", String(opening));
   if (opening) sheet.querySelector("input, summary")?.focus();
   else open.focus();
@@ -321,7 +346,6 @@ function soon() {
 
 async function start() {
   for (const fieldset of facets) upgrade(fieldset);
-  for (const element of form.querySelectorAll("[data-needs-script]")) element.hidden = false;
   form.classList.add("cmp-finder--live");
   readUrl();
   status.textContent = "Loading search…";
