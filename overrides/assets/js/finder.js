@@ -24,6 +24,11 @@ const done = document.getElementById("cmp-done");
 const filterCount = document.getElementById("cmp-filter-count");
 const downloads = document.getElementById("cmp-download");
 const downloadStatus = document.getElementById("cmp-download-status");
+const everything = document.getElementById("cmp-all");
+// Before any search the page shows the newest practices, made at build time: no index to load, and
+// nothing that moves as the page loads. The script brings them back when the last filter goes.
+const newest = [...list.children];
+const newestStatus = status.textContent;
 const facets = [...form.querySelectorAll("fieldset[data-facet]")];
 const labels = new Map(); // "facet value" -> the value's label
 const legends = new Map(facets.map((f) => [f.dataset.facet, f.querySelector("legend").textContent]));
@@ -33,7 +38,18 @@ const SORTS = {
   title: { title: "asc" },
 };
 
-let pagefind = null;
+let loading = null;
+
+function engine() {
+  // Pagefind loads with the first search, not with the page: a reader who only browses loads none of it.
+  loading ??= (async () => {
+    const pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+    await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 0 });
+    pagefind.init();
+    return pagefind;
+  })();
+  return loading;
+}
 let picked = ""; // the sort the reader (or the address) chose; "" follows the words
 let results = [];
 let shown = 0;
@@ -56,6 +72,7 @@ function upgrade(fieldset) {
     label.append(input, " ", shownLabel.textContent, " ", count);
     shownLabel.replaceWith(label);
     labels.set(`${name} ${value}`, shownLabel.textContent);
+    input.dataset.total = count.textContent; // what it finds with nothing else chosen
   }
 }
 
@@ -99,6 +116,10 @@ function writeUrl(push) {
 
 // -- searching --------------------------------------------------------------------------
 
+function totals(fieldset) {
+  return Object.fromEntries(boxes(fieldset).map((b) => [b.value, Number(b.dataset.total)]));
+}
+
 function filtersFor(selection, { without = "", counting = false } = {}) {
   const filters = { listed: "practice" }; // every practice page: no words and no filter lists them all
   for (const fieldset of facets) {
@@ -125,13 +146,13 @@ async function refreshCounts() {
   const selection = chosen();
   const key = JSON.stringify([words, selection]);
   if (countsFor === key) return;
-  const all = await pagefind.search(words || null, { filters: filtersFor(selection, { counting: true }) });
+  const all = await (await engine()).search(words || null, { filters: filtersFor(selection, { counting: true }) });
   if (mine !== generation || all === null) return;
   // A chosen facet's own counts leave its choice out: they say what choosing another value adds.
   const counts = { ...all.filters };
   await Promise.all(
     Object.keys(selection).map(async (name) => {
-      const other = await pagefind.search(words || null, {
+      const other = await (await engine()).search(words || null, {
         filters: filtersFor(selection, { without: name, counting: true }),
       });
       if (other !== null) counts[name] = other.filters[name] || {};
@@ -154,7 +175,10 @@ function describe(count, words, selection) {
     ([name, values]) => `${legends.get(name)}: ${values.map((v) => labels.get(`${name} ${v}`)).join(" or ")}`,
   );
   const what = [words ? `“${words}”` : "", ...parts].filter(Boolean).join(", ");
-  if (!what) return `${count} ${count === 1 ? "practice" : "practices"}, newest first.`;
+  if (!what) {
+    const order = sort.options[sort.selectedIndex].text.toLowerCase();
+    return `${count} ${count === 1 ? "practice" : "practices"}, ${order === "newest" ? "newest first" : `by ${order}`}.`;
+  }
   const noun = count === 1 ? "practice matches" : "practices match";
   return `${count} ${noun} ${what}.`;
 }
@@ -247,12 +271,36 @@ async function run(push = false) {
   const mine = ++generation;
   const words = query.value.trim();
   const selection = chosen();
+  const nothing = !words && Object.keys(selection).length === 0;
+  showChips(selection);
+  filterCount.textContent = "";
+  if (nothing && !picked) {
+    sortFor(words);
+    results = [];
+    list.replaceChildren(...newest);
+    more.hidden = true;
+    everything.hidden = false;
+    downloads.hidden = true;
+    showCounts(Object.fromEntries(facets.map((f) => [f.dataset.facet, totals(f)])));
+    countsFor = JSON.stringify([words, selection]);
+    status.textContent = newestStatus;
+    return;
+  }
+  everything.hidden = true;
   status.textContent = "Searching…";
-  const search = await pagefind.search(words || null, { filters: filtersFor(selection), sort: sortFor(words) });
+  // Only a listing without words or filters needs the filter every practice has.
+  const filters = nothing ? { listed: "practice" } : filtersFor(selection);
+  let search;
+  try {
+    search = await (await engine()).search(words || null, { filters, sort: sortFor(words) });
+  } catch (error) {
+    status.textContent = "Search could not load. Browse the practices by region or topic instead.";
+    console.error(error);
+    return;
+  }
   if (mine !== generation || search === null) return;
   if (facetsShown()) await refreshCounts();
   if (mine !== generation) return;
-  showChips(selection);
   const active = Object.values(selection).reduce((n, values) => n + values.length, 0);
   filterCount.textContent = active ? ` (${active} chosen)` : "";
   results = search.results;
@@ -348,10 +396,6 @@ async function start() {
   for (const fieldset of facets) upgrade(fieldset);
   form.classList.add("cmp-finder--live");
   readUrl();
-  status.textContent = "Loading search…";
-  pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-  await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 0 });
-  pagefind.init();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run(true);

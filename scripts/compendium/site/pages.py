@@ -68,6 +68,9 @@ class Page:
 
 FacetItem = tuple[tuple[str, str, str, str], str, list[Practice]]
 
+FINDER_PAGE = 12
+"""Result cards the finder shows at a time (its script's PAGE_SIZE): the newest, before any search."""
+
 FINDER_FACETS = (
     ("region", "Region", "regions", "regions"),
     ("focus", "Focus area", "focus", "topics"),
@@ -163,7 +166,13 @@ class SiteBuilder:
             self._render(
                 "home.md.j2", "index.md", latest=self._latest_volume(), map=self._maps.draw(), **self._home()
             ),
-            self._render("finder.md.j2", "find.md", facets=self._finder_facets()),
+            self._render(
+                "finder.md.j2",
+                "find.md",
+                facets=self._finder_facets(),
+                total=len(self.practices),
+                newest=self._newest(FINDER_PAGE),
+            ),
             self._render("all.md.j2", "practices/index.md", practices=self.practices),
             self._render("coverage.md.j2", "coverage.md", map=self._maps.draw(), **self._coverage()),
             self._render("volumes.md.j2", "volumes/index.md", volumes=list(self.catalog.volumes.values())),
@@ -385,12 +394,16 @@ class SiteBuilder:
                     grouped[term].append(practice)
         return list(grouped.items())
 
+    def _newest(self, count: int) -> list[Practice]:
+        """The ``count`` practices submitted last, newest first."""
+        return sorted(self.practices, key=lambda p: (p.submitted, p.title), reverse=True)[:count]
+
     def _latest_volume(self) -> Volume | None:
         published = [v for v in self.catalog.volumes.values() if v.is_published]
         return published[-1] if published else None
 
     def _home(self) -> dict[str, Any]:
-        newest = sorted(self.practices, key=lambda p: (p.submitted, p.title), reverse=True)[:6]
+        newest = self._newest(6)
         updated = sorted(
             (p for p in self.practices if p.updated), key=lambda p: p.last_changed, reverse=True
         )[:6]
