@@ -27,6 +27,18 @@ def seed_font_cache(project: Path) -> None:
         shutil.copytree(REPO / FONT_CACHE, project / FONT_CACHE, dirs_exist_ok=True)
 
 
+def print_project(root: Path, records: dict[str, str]) -> Path:
+    """A project for printing: the repository's vocabulary and print template, with ``records`` (file name
+    -> text) as its practices and an empty volumes folder."""
+    (root / "practices").mkdir(parents=True)
+    (root / "volumes").mkdir()
+    shutil.copy(REPO / "practices" / "vocabulary.yml", root / "practices")
+    shutil.copytree(REPO / "overrides" / "print", root / "overrides" / "print")
+    for name, text in records.items():
+        (root / "practices" / name).write_text(text, encoding="utf-8")
+    return root
+
+
 def fixture_project(root: Path, records: dict[str, str | Path] | None = None) -> Path:
     """A small project: the repository's mkdocs.yml, overrides and vocabulary, with the golden good records."""
     if root.exists():

@@ -4,7 +4,6 @@ edition draw it (labelled, with words for screen readers, the table after it).""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pikepdf
@@ -14,6 +13,7 @@ from compendium.records.project import Project
 from compendium.render.charts import charts
 
 from .conftest import REPO
+from .sitebuild import print_project
 
 CAPITAL = "capital-adult-education-regional-consortium"
 SUMMARY = (
@@ -54,14 +54,9 @@ def test_the_practice_page_draws_it_before_the_table_with_words_for_screen_reade
 def test_the_print_edition_draws_it_as_a_figure_with_alternative_text(tmp_path: Path) -> None:
     from compendium.cli.main import main
 
-    root = tmp_path / "project"
-    (root / "practices").mkdir(parents=True)
-    (root / "volumes").mkdir()
-    shutil.copy(REPO / "practices" / "vocabulary.yml", root / "practices")
-    shutil.copytree(REPO / "overrides" / "print", root / "overrides" / "print")
     text = (REPO / "practices" / f"{CAPITAL}.md").read_text(encoding="utf-8")
     text = re.sub(r"^related: .*\n", "", text.replace("status: submitted", "status: accepted"), flags=re.M)
-    (root / "practices" / f"{CAPITAL}.md").write_text(text, encoding="utf-8")
+    root = print_project(tmp_path / "project", {f"{CAPITAL}.md": text})
     assert main(["--root", str(root), "volume", "cut", "--title", "One", "--publisher", "Org"]) == 0
     assert main(["--root", str(root), "print", "1", "-o", str(tmp_path / "one.pdf")]) == 0
     with pikepdf.open(tmp_path / "one.pdf") as pdf:

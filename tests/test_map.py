@@ -103,6 +103,19 @@ def test_conversion_from_the_package_tarball(tmp_path: Path) -> None:
     assert len(written["objects"]["counties"]["geometries"]) == 2
 
 
+def test_a_file_that_is_not_the_package_is_refused_with_what_was_expected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a tarball", encoding="utf-8")
+    assert boundaries.main([str(notes), "-o", str(tmp_path / "out.json")]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(
+        f"{notes}: expected the us-atlas package's tarball with package/counties-albers-10m.json"
+    )
+    assert not (tmp_path / "out.json").exists()
+
+
 def squares() -> Atlas:
     result = boundaries.california(square_topology(), {})
     return atlas_of(result)

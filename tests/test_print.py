@@ -17,6 +17,7 @@ from compendium.printing.edition import PrintError, print_volume
 from compendium.records.project import Project
 
 from .conftest import REPO
+from .sitebuild import print_project
 
 
 @pytest.fixture(scope="module")
@@ -160,12 +161,7 @@ def test_record_text_prints_as_text_never_as_typst(tmp_path: Path) -> None:
         .replace("status: submitted", "status: accepted")
         .replace("## Need\nN.", "## Need\n" + hostile + '\n\n```\n#eval("1")\n```')
     )
-    root = tmp_path / "project"
-    (root / "practices").mkdir(parents=True)
-    (root / "volumes").mkdir()
-    shutil.copy(REPO / "practices" / "vocabulary.yml", root / "practices")
-    shutil.copytree(REPO / "overrides" / "print", root / "overrides" / "print")
-    (root / "practices" / "hostile.md").write_text(record, encoding="utf-8")
+    root = print_project(tmp_path / "project", {"hostile.md": record})
     assert main(["--root", str(root), "volume", "cut", "--title", "One", "--publisher", "Org"]) == 0
     assert main(["--root", str(root), "print", "1", "-o", str(tmp_path / "one.pdf")]) == 0
     text = " ".join(" ".join(page_texts(PdfReader(tmp_path / "one.pdf"))).split())
@@ -245,21 +241,15 @@ def test_links_between_practices_stay_in_the_volume_or_go_to_the_public_site(tmp
             .replace("## Need\nN.", f"## Need\n{need}")
         )
 
-    root = tmp_path / "project"
-    (root / "practices").mkdir(parents=True)
-    (root / "volumes").mkdir()
-    shutil.copy(REPO / "practices" / "vocabulary.yml", root / "practices")
-    shutil.copytree(REPO / "overrides" / "print", root / "overrides" / "print")
-    (root / "mkdocs.yml").write_text(
-        "site_name: S\nsite_url: https://example.org/compendium\n", encoding="utf-8"
-    )
     texts = {
         "a": record("A", need="See [B](b.md) and [C](c.md#results)."),
         "b": record("B"),
         "c": record("C", status="submitted"),
     }
-    for name, text in texts.items():
-        (root / "practices" / f"{name}.md").write_text(text, encoding="utf-8")
+    root = print_project(tmp_path / "project", {f"{name}.md": text for name, text in texts.items()})
+    (root / "mkdocs.yml").write_text(
+        "site_name: S\nsite_url: https://example.org/compendium\n", encoding="utf-8"
+    )
     assert main(["--root", str(root), "volume", "cut", "--title", "One", "--publisher", "Org"]) == 0
     assert main(["--root", str(root), "print", "1", "-o", str(tmp_path / "one.pdf")]) == 0
     reader = PdfReader(tmp_path / "one.pdf")
@@ -311,18 +301,13 @@ def test_no_practice_ends_on_a_near_empty_page(tmp_path: Path) -> None:
     sentence = (
         "Partners met each quarter to compare whom they served and where people fell between programmes. "
     )
-    root = tmp_path / "project"
-    (root / "practices").mkdir(parents=True)
-    (root / "volumes").mkdir()
-    shutil.copy(REPO / "practices" / "vocabulary.yml", root / "practices")
-    shutil.copytree(REPO / "overrides" / "print", root / "overrides" / "print")
-    for n in range(16):
-        text = (
-            minimal.replace("Golden minimal record", f"Practice {n:02}")
-            .replace("status: submitted", "status: accepted")
-            .replace("## Need\nN.", "## Need\n" + sentence * (30 + 5 * n))
-        )
-        (root / "practices" / f"p{n:02}.md").write_text(text, encoding="utf-8")
+    texts = {
+        f"p{n:02}.md": minimal.replace("Golden minimal record", f"Practice {n:02}")
+        .replace("status: submitted", "status: accepted")
+        .replace("## Need\nN.", "## Need\n" + sentence * (30 + 5 * n))
+        for n in range(16)
+    }
+    root = print_project(tmp_path / "project", texts)
     assert main(["--root", str(root), "volume", "cut", "--title", "One", "--publisher", "Org"]) == 0
     assert main(["--root", str(root), "print", "1", "-o", str(tmp_path / "one.pdf")]) == 0
     reader = PdfReader(tmp_path / "one.pdf")

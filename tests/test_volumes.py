@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from compendium.cli.main import main
 
 from .conftest import RECORDS, REPO
+from .sitebuild import print_project
 
 MINIMAL = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
 
@@ -30,19 +30,13 @@ def run(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    (root / "practices").mkdir(parents=True)
-    (root / "volumes").mkdir()
-    shutil.copy(REPO / "practices" / "vocabulary.yml", root / "practices")
-    shutil.copytree(REPO / "overrides" / "print", root / "overrides" / "print")
     files = {
         "b-reentry.md": record("B reentry", region="statewide"),
         "a-k16.md": record("A K-16", region="los-angeles-k16"),
         "c-statewide.md": record("C statewide"),
         "d-waiting.md": record("D waiting", status="submitted"),
     }
-    for name, text in files.items():
-        (root / "practices" / name).write_text(text, encoding="utf-8")
+    root = print_project(tmp_path / "project", files)
     return root
 
 

@@ -27,6 +27,8 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
+from compendium.files import write_atomically
+
 OUTPUT = Path(__file__).parent / "maps" / "california-counties.json"
 SOURCE_FILE = "package/counties-albers-10m.json"
 STATE = "06"
@@ -113,7 +115,7 @@ def convert(tarball: Path, output: Path = OUTPUT) -> dict[str, Any]:
     }
     result = california(topology, provenance)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    write_atomically(output, (json.dumps(result, separators=(",", ":"), sort_keys=True) + "\n").encode())
     return result
 
 
@@ -124,7 +126,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("-o", "--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
-    result = convert(args.tarball, args.output)
+    try:
+        result = convert(args.tarball, args.output)
+    except (OSError, tarfile.TarError, KeyError, ValueError) as exc:
+        # KeyError: a file or field the package should have; ValueError: JSON that does not parse.
+        print(
+            f"{args.tarball}: expected the us-atlas package's tarball with {SOURCE_FILE}, "
+            f"as 'npm pack us-atlas@3.0.1' fetches it; could not read it: {exc!r}",
+            file=sys.stderr,
+        )
+        return 1
     counties = len(result["objects"]["counties"]["geometries"])
     print(f"wrote {args.output}: {counties} counties, {len(result['arcs'])} arcs", file=sys.stderr)
     return 0

@@ -38,7 +38,6 @@ class Atlas:
     height: float
     counties: dict[str, County]
     arcs: tuple[tuple[Point, ...], ...]
-    provenance: dict[str, str]
 
     def path(self, fips: str) -> str:
         """The SVG path data of county ``fips``."""
@@ -92,7 +91,7 @@ def atlas_of(topology: dict[str, Any]) -> Atlas:
         )
     _, _, width, height = topology["bbox"]
     arcs = tuple(tuple((x, y) for x, y in arc) for arc in topology["arcs"])
-    return Atlas(width, height, counties, arcs, topology["provenance"])
+    return Atlas(width, height, counties, arcs)
 
 
 @cache

@@ -59,6 +59,11 @@ def shade_breaks(highest: int) -> list[int]:
     return [1 + n * highest // steps for n in range(steps)]
 
 
+def shade_of(count: int, breaks: list[int]) -> int:
+    """The shade of ``count``: 0 for none, else how many of the shades' lowest counts it reaches."""
+    return sum(1 for low in breaks if count >= low)
+
+
 def legend(breaks: list[int], highest: int) -> list[tuple[int, str]]:
     """(shade, the counts it stands for) for each shade, "none" first."""
     if not breaks:
@@ -100,9 +105,6 @@ class Cartographer:
                 groups[fips] = found[0]
         return groups
 
-    def _shade(self, count: int) -> int:
-        return sum(1 for low in self.breaks if count >= low)
-
     def draw(self, marked: frozenset[str] = frozenset(), overlays: bool = True) -> CountyMap:
         """The map, with the counties of region ids ``marked`` picked out (and outlined)."""
         counties = [
@@ -110,7 +112,7 @@ class Cartographer:
                 region=self.by_fips[fips],
                 label=self.vocabulary.label("regions", self.by_fips[fips]),
                 count=self.counts[fips],
-                shade=self._shade(self.counts[fips]),
+                shade=shade_of(self.counts[fips], self.breaks),
                 path=self.paths[fips],
                 marked=self.by_fips[fips] in marked,
             )

@@ -8,6 +8,7 @@ Markdown. Pages assume directory URLs (``practices/<slug>/``), MkDocs' default.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import html
 import posixpath
@@ -34,7 +35,7 @@ from compendium.render.templates import environment
 from compendium.settings import Settings, practice_path, relative, url_of, volume_path
 from compendium.site.converter import Converter, Html
 from compendium.site.fonts import web_fonts
-from compendium.site.maps import Cartographer, CountyMap, shade_breaks
+from compendium.site.maps import Cartographer, CountyMap, shade_breaks, shade_of
 from compendium.site.opendata import Asset, build_open_data
 
 
@@ -153,6 +154,7 @@ class SiteBuilder:
         self._nonce = secrets.token_hex(6).upper()
         self._cards: dict[tuple[str, str, str], Markup] = {}
         self._regions: dict[str, list[str]] = {}
+        self._groups: dict[str, list[tuple[str, list[Practice]]]] = {}
         self._text = TextRenderer()
         self._card_template = self.env.get_template("_card.html.j2")
         self.schema = practice_schema(self.vocabulary)
@@ -385,7 +387,14 @@ class SiteBuilder:
         return value
 
     def _grouped(self, vocabulary: str) -> list[tuple[str, list[Practice]]]:
-        """Each term of ``vocabulary`` with its practices, in the vocabulary's order (empty terms included)."""
+        """Each term of ``vocabulary`` with its practices, in the vocabulary's order (empty terms included).
+
+        Made once a build: the index pages, the home page's ways in and the map all ask for it."""
+        if vocabulary not in self._groups:
+            self._groups[vocabulary] = self._group(vocabulary)
+        return self._groups[vocabulary]
+
+    def _group(self, vocabulary: str) -> list[tuple[str, list[Practice]]]:
         # One pass over the practices, not one per term: hundreds of regions times thousands of practices.
         grouped: dict[str, list[Practice]] = {term: [] for term in self.vocabulary.terms(vocabulary)}
         for practice in self.practices:
@@ -492,9 +501,10 @@ class SiteBuilder:
         ]
         # The grid is a heat map: each cell shaded in the map's steps, so gaps and clusters show at a glance.
         breaks = shade_breaks(max(counts.values(), default=0))
+        heat = functools.partial(shade_of, breaks=breaks)
         return {
             "regions": regions, "focus": focus, "counts": counts, "empty": empty, "systems": systems,
-            "heat": lambda n: sum(1 for low in breaks if n >= low),
+            "heat": heat,
         }  # fmt: skip
 
 
