@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import os
 import shutil
 import subprocess
@@ -12,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .conftest import RECORDS, REPO
 
@@ -90,10 +93,37 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg", ".csv", ".txt")
+"""What a static host (GitHub Pages, Netlify, Cloudflare) sends gzipped; fonts and Pagefind's
+fragments are compressed already."""
+
+
+class _CompressingHandler(_QuietHandler):
+    """Sends text gzipped to a browser that accepts it, as the site's real host does, so that
+    page weights and Lighthouse's timings are what a reader's phone would see."""
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.is_file() and path.suffix in COMPRESSED):
+            return super().send_head()  # redirects, errors, and what goes as it is
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on a free loopback port; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def serve(site: Path, *, compress: bool = False) -> Iterator[str]:
+    """Serve ``site`` on a free loopback port; yield its base URL. With ``compress``, text goes
+    gzipped, as the public site's host sends it."""
+    handler = functools.partial(_CompressingHandler if compress else _QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -527,6 +527,36 @@ def test_the_site_works_under_its_policy_and_an_injected_handler_does_not_run(
     page.context.close()
 
 
+FIRST_LOAD_BUDGET = 400 * 1024
+"""Issue 14's ceiling for a practice page's first load, as a phone downloads it (gzipped)."""
+
+
+def test_a_practice_page_first_load_is_small_and_asks_for_nothing_it_does_not_show(
+    browser: Any, repo_site: Path
+) -> None:
+    with serve(repo_site, compress=True) as url:
+        page, _ = new_page(browser)
+        loaded: dict[str, int] = {}
+        page.on(
+            "response",
+            lambda response: loaded.__setitem__(
+                urlsplit(response.url).path, int(response.header_value("content-length") or 0)
+            ),
+        )
+        page.goto(url + "practices/k16-shared-governance/")
+        page.wait_for_load_state("networkidle")
+        page.context.close()
+    assert not [path for path in loaded if path.endswith("sitemap.xml")], sorted(loaded)
+    assert sum(loaded.values()) <= FIRST_LOAD_BUDGET, loaded
+
+
+def test_no_script_holds_the_first_paint_back(repo_site: Path) -> None:
+    """Every external script is deferred or a module, so it is fetched while the page paints."""
+    blocking = re.compile(r"<script(?![^>]*\b(?:defer|type=\"module\"))[^>]*\bsrc=")
+    for path in sorted(repo_site.rglob("*.html")):
+        assert not blocking.search(path.read_text(encoding="utf-8")), path
+
+
 SECTION_TEXTS = [
     ("   ## Results\nMore.", False),
     ("Results\n-------", False),
