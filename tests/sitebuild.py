@@ -6,6 +6,7 @@ import functools
 import gzip
 import http.server
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -132,3 +133,34 @@ def serve(site: Path, *, compress: bool = False) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+PWN = "window.__pwned = (window.__pwned || 0) + 1"
+"""What a page's injected markup would run, if it ran: tests check ``window.__pwned`` stays unset."""
+HOSTILE_TITLE = f'X <img src=x onerror="{PWN}">'
+HOSTILE_SUMMARY = f'Sum "><img src=x onerror="{PWN}">'
+HOSTILE_LABEL = f'Los Angeles: County <img src=x onerror="{PWN}">'
+
+
+def hostile_project(root: Path) -> Path:
+    """A project whose record, vocabulary label and volume carry markup where text belongs; it validates."""
+    record = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
+    record = record.replace("title: Golden minimal record", "title: " + json.dumps(HOSTILE_TITLE))
+    record = record.replace("summary: Only the required fields.", "summary: " + json.dumps(HOSTILE_SUMMARY))
+    record = record.replace("regions: statewide", "regions: los-angeles-county")
+    root = fixture_project(root, {"hostile.md": record})
+    vocabulary = root / "practices" / "vocabulary.yml"
+    text = vocabulary.read_text(encoding="utf-8")
+    assert "    label: Los Angeles County\n" in text
+    vocabulary.write_text(
+        text.replace("    label: Los Angeles County\n", f"    label: {json.dumps(HOSTILE_LABEL)}\n", 1)
+    )
+    volume = root / "volumes" / "01-hostile"
+    volume.mkdir(parents=True)
+    (volume / "volume.yml").write_text(
+        f"number: 1\ntitle: {json.dumps(HOSTILE_TITLE)}\nsubtitle: {json.dumps(HOSTILE_SUMMARY)}\n"
+        "publishers: [Org]\nstatus: draft\nsections:\n  - title: One\n    practices: [hostile]\n",
+        encoding="utf-8",
+    )
+    (volume / "foreword.md").write_text("A foreword.\n", encoding="utf-8")
+    return root

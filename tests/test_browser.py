@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from .conftest import REPO
-from .sitebuild import serve
+from .sitebuild import HOSTILE_LABEL, HOSTILE_TITLE, serve
 
 PHONE = {"width": 390, "height": 844}
 
@@ -399,39 +399,12 @@ def test_pages_fit_a_phone_without_sideways_scrolling(browser: Any, site_url: st
         assert overflow == [], f"{path}: {overflow[:5]}"
 
 
-PWN = "window.__pwned = (window.__pwned || 0) + 1"
-HOSTILE_TITLE = f'X <img src=x onerror="{PWN}">'
-HOSTILE_SUMMARY = f'Sum "><img src=x onerror="{PWN}">'
-HOSTILE_LABEL = f'Los Angeles: County <img src=x onerror="{PWN}">'
-
-
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site whose record, vocabulary label and volume carry markup where text belongs; it validates."""
-    import json
+    from .sitebuild import hostile_project, mkdocs_build
 
-    from .conftest import RECORDS
-    from .sitebuild import fixture_project, mkdocs_build
-
-    record = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
-    record = record.replace("title: Golden minimal record", "title: " + json.dumps(HOSTILE_TITLE))
-    record = record.replace("summary: Only the required fields.", "summary: " + json.dumps(HOSTILE_SUMMARY))
-    record = record.replace("regions: statewide", "regions: los-angeles-county")
-    root = fixture_project(tmp_path_factory.mktemp("hostile") / "project", {"hostile.md": record})
-    vocabulary = root / "practices" / "vocabulary.yml"
-    text = vocabulary.read_text(encoding="utf-8")
-    assert "    label: Los Angeles County\n" in text
-    vocabulary.write_text(
-        text.replace("    label: Los Angeles County\n", f"    label: {json.dumps(HOSTILE_LABEL)}\n", 1)
-    )
-    volume = root / "volumes" / "01-hostile"
-    volume.mkdir(parents=True)
-    (volume / "volume.yml").write_text(
-        f"number: 1\ntitle: {json.dumps(HOSTILE_TITLE)}\nsubtitle: {json.dumps(HOSTILE_SUMMARY)}\n"
-        "publishers: [Org]\nstatus: draft\nsections:\n  - title: One\n    practices: [hostile]\n",
-        encoding="utf-8",
-    )
-    (volume / "foreword.md").write_text("A foreword.\n", encoding="utf-8")
+    root = hostile_project(tmp_path_factory.mktemp("hostile") / "project")
     site = root / "site"
     result = mkdocs_build(root, site, "--strict")
     assert result.returncode == 0, result.stderr

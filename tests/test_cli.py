@@ -336,7 +336,7 @@ def command_paths() -> list[list[str]]:
 def test_every_command_is_listed() -> None:
     leaves = sorted(" ".join(p) for p in command_paths() if p)
     assert leaves == [
-        "materialize", "new", "print", "schema", "stale", "validate", "vocabulary",
+        "finish", "materialize", "new", "print", "schema", "stale", "validate", "vocabulary",
         "volume", "volume cut", "volume list", "volume publish",
     ]  # fmt: skip
 

@@ -573,14 +573,20 @@ def test_relative_links_between_pages() -> None:
 def test_materialize_writes_the_same_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from compendium.cli.main import main
 
-    target = tmp_path / "pages"
+    target = tmp_path / "tree"
     assert main(["--root", str(REPO), "materialize", str(target)]) == 0
+    docs = target / "docs"
     assert (
-        (target / "practices" / "k16-shared-governance.md")
+        (docs / "practices" / "k16-shared-governance.md")
         .read_text(encoding="utf-8")
         .startswith("---\ntitle:")
     )
-    assert (target / "data" / "practices.json").is_file()
+    assert (docs / "data" / "practices.json").is_file()
+    assert (docs / "css" / "compendium.css").is_file()  # the site's own assets
+    assert (docs / "fonts" / "source-serif-regular.woff2").is_file()
+    assert (docs / "volumes" / "01-the-genius-of-regions" / "01-the-genius-of-regions.pdf").is_file()
+    assert (target / "overrides" / "main.html").is_file()
+    assert not (target / "overrides" / "partials" / "cmp-cached.html").exists()  # the plugin's own
     assert main(["--root", str(REPO), "materialize", str(REPO / "practices")]) == 2
 
 
@@ -597,13 +603,15 @@ def test_open_data_csv_cells_never_start_a_formula(
         "contact: {organisation: Example Board}", "contact: {organisation: '@Example Board'}"
     )
     root = fixture_project(tmp_path / "project", {"formula.md": record})
-    assert main(["--root", str(root), "materialize", str(tmp_path / "out")]) == 0
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "data" / "practices.csv").read_text("utf-8"))))
+    assert main(["--root", str(root), "materialize", "--no-pdf", str(tmp_path / "out")]) == 0
+    rows = list(
+        csv.DictReader(io.StringIO((tmp_path / "out" / "docs" / "data" / "practices.csv").read_text("utf-8")))
+    )
     row = next(r for r in rows if r["id"] == "formula")
     assert row["title"] == "'" + title
     assert row["contact"] == "'@Example Board"
     # The JSON keeps the value as written: only spreadsheets need the guard.
-    data = json.loads((tmp_path / "out" / "data" / "practices.json").read_text("utf-8"))
+    data = json.loads((tmp_path / "out" / "docs" / "data" / "practices.json").read_text("utf-8"))
     assert next(p for p in data["practices"] if p["id"] == "formula")["title"] == title
 
 
@@ -895,7 +903,7 @@ def test_materialized_pages_carry_record_text_only_as_sanitized_html(
     record = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
     record = record.replace("## Need\nN.", "## Need\n" + PASSWORD_FORM).replace("Golden minimal", "Sign-in")
     root = fixture_project(tmp_path / "project", {"form.md": record})
-    assert main(["--root", str(root), "materialize", str(tmp_path / "out")]) == 0
-    page = (tmp_path / "out" / "practices" / "form.md").read_text(encoding="utf-8")
+    assert main(["--root", str(root), "materialize", "--no-pdf", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "docs" / "practices" / "form.md").read_text(encoding="utf-8")
     assert "<form" not in page and "<input" not in page
     assert "&lt;form/action=https://evil.example/c method=post&gt;" in page

@@ -1,8 +1,9 @@
-"""The command that writes the site's generated pages to a folder: materialize."""
+"""The commands for building the site without MkDocs: materialize, then finish what another generator built."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from compendium.cli.shared import UsageError, valid_catalog
@@ -13,17 +14,35 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     """Add this module's commands to the ``compendium`` parser."""
     materialize = sub.add_parser(
         "materialize",
-        help="write the generated site pages to a folder",
-        description="Write every generated page (Markdown) and open-data file to DIR, for static site "
-        "generators that read mkdocs.yml but run no MkDocs plugins. DIR is replaced whole.",
+        help="write the whole site as a project another generator can build",
+        description="Write DIR/mkdocs.yml (the project's settings without the compendium plugin), DIR/docs "
+        "(every generated page, the open data, the site's assets and each volume's PDF) and DIR/overrides "
+        "(the theme overrides), for generators that read mkdocs.yml but run no MkDocs plugins, such as "
+        "Zensical: 'zensical build -f DIR/mkdocs.yml', then 'compendium finish DIR/site'. DIR is replaced whole.",
     )
     materialize.add_argument("directory", metavar="DIR", help="the folder to write (replaced if it exists)")
+    materialize.add_argument(
+        "--no-pdf",
+        dest="pdf",
+        action="store_false",
+        help="leave the volumes' PDFs out (they take seconds each)",
+    )
     materialize.set_defaults(run=_materialize)
+    finish = sub.add_parser(
+        "finish",
+        help="index a site built from the materialized tree and give its pages their security policy",
+        description="Do to SITE, built by another generator from 'compendium materialize', what the MkDocs "
+        "plugin does to the site it builds: index the practice pages with Pagefind for 'Find a practice', and "
+        "declare the site's Content-Security-Policy in every page. Running it twice changes nothing more.",
+    )
+    finish.add_argument("site", metavar="SITE", help="the built site's folder (e.g. DIR/site)")
+    finish.set_defaults(run=_finish)
 
 
 def _materialize(args: argparse.Namespace, project: Project) -> int:
-    from compendium.settings import Settings
-    from compendium.site.materialize import materialize
+    from compendium.printing.edition import PrintError, print_volume
+    from compendium.settings import Settings, pdf_name
+    from compendium.site.materialize import MaterializeError, materialize
 
     target = Path(args.directory)
     if target.absolute() in (
@@ -35,6 +54,39 @@ def _materialize(args: argparse.Namespace, project: Project) -> int:
     ):
         raise UsageError(f"{target}: refusing to replace the project or one of its source folders")
     catalog = valid_catalog(project)
-    count = materialize(catalog, Settings.from_mkdocs_yml(project.root / "mkdocs.yml"), target)
+    config = project.root / "mkdocs.yml"
+    settings = Settings.from_mkdocs_yml(config)
+
+    def print_volumes(docs: Path) -> int:
+        # Each volume's PDF beside its page, as the plugin places it; the same cache spares the renders.
+        cache = project.root / ".cache" / "compendium" / "pdf"
+        for volume in catalog.volumes.values():
+            output = docs / "volumes" / volume.folder.name / pdf_name(volume)
+            print_volume(catalog, volume, output, print, cache, settings.site_url)
+        return len(catalog.volumes)
+
+    try:
+        count = materialize(
+            catalog, settings, config, target, print_volumes=print_volumes if args.pdf else None
+        )
+    except (MaterializeError, PrintError) as exc:
+        print(f"compendium: error: {exc}", file=sys.stderr)
+        return 1
     print(f"wrote {count} files to {target}")
+    return 0
+
+
+def _finish(args: argparse.Namespace, project: Project) -> int:
+    from compendium.site.policy import declare_policy
+    from compendium.site.search import SearchError, index_built_site
+
+    site = Path(args.site)
+    if not (site / "index.html").is_file():
+        raise UsageError(f"{site}: expected a built site (a folder with index.html), found none")
+    try:
+        print(index_built_site(site))
+    except SearchError as exc:
+        print(f"compendium: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"security policy declared in {declare_policy(site)} page(s)")
     return 0

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.compendium")
 
+TEMPLATES = Path(__file__).parent / "templates"
+"""The plugin's own theme partials, which only a MkDocs build uses (see partials/cmp-cached.html)."""
+
 
 def _nav_paths(nav: object) -> set[str]:
     """Every page path mkdocs.yml's ``nav`` lists, however deeply nested."""
@@ -97,6 +100,10 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 f"{config.config_file_path}: plugins.compendium.concurrency: expected a whole number of "
                 f"processes, 1 or more, received {self.config.concurrency}"
             )
+        # The plugin's own partials (templates/partials: Material's, rendered once for every practice
+        # page) come after the project's overrides and before the theme.
+        if str(TEMPLATES) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
         root = Path(self.config.root or Path(config.config_file_path).parent).absolute()
         self.project = Project(root)
         # Two builds writing one site at once made MkDocs' cleanup crash: the second waits. Taken
@@ -224,6 +231,10 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 [env.loader, PrefixLoader({"material": FileSystemLoader(str(material))})]
             )
         env.globals["compendium_cache"] = {}
+        # Jinja checks a template's file for changes at every include: on a 1,000-practice site,
+        # 56,000 checks. Templates cannot change during a build, and each build (each save under
+        # `mkdocs serve` too) makes a new environment.
+        env.auto_reload = False
         return env
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:

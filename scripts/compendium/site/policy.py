@@ -13,12 +13,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from pathlib import Path
+
+from compendium.files import write_atomically
 
 _INLINE_SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 _TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _EXECUTABLE = {"", "text/javascript", "application/javascript", "module"}
 _HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
 _CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.IGNORECASE)
+_DECLARED = re.compile(r"<meta\s+http-equiv=[\"']?Content-Security-Policy", re.IGNORECASE)
 
 POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; "
@@ -52,3 +56,17 @@ def with_policy(html: str) -> str:
     if anchor is None:
         return html
     return html[: anchor.end()] + meta + html[anchor.end() :]
+
+
+def declare_policy(site_dir: Path) -> int:
+    """Give every HTML page of a site built without the plugin (from the materialized tree) its
+    policy, as the plugin does to each page it writes; return how many pages were given one.
+    A page that declares one already is left as it is, so running this twice changes nothing."""
+    given = 0
+    for path in sorted(site_dir.rglob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        if _DECLARED.search(page):
+            continue
+        write_atomically(path, with_policy(page))
+        given += 1
+    return given

@@ -181,24 +181,10 @@ class Indexing:
             raise SearchError("Pagefind took more than 10 minutes and was stopped") from None
         finally:
             self.cancel()
-        lines = [line.strip() for line in stdout.splitlines() if line.strip()]
-        pages = next((line for line in lines if line.startswith("Indexed ") and "page" in line), "")
-        return f"Pagefind: {pages or 'indexed the site'}"
+        return _summary(stdout)
 
     def _put_in_place(self) -> None:
-        target = self.site_dir / BUNDLE
-        staged = self.site_dir / f".{BUNDLE}-new"
-        shutil.rmtree(staged, ignore_errors=True)
-        try:
-            shutil.copytree(self.folder / "bundle", staged)
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            else:
-                target.unlink(missing_ok=True)
-            staged.rename(target)
-        except OSError as exc:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise SearchError(f"Pagefind's index could not be put into {target}: {exc}") from None
+        publish_bundle(self.folder / "bundle", self.site_dir)
 
     def cancel(self) -> None:
         """Stop Pagefind if it runs and remove the scratch folder; safe to call more than once."""
@@ -207,3 +193,58 @@ class Indexing:
             self._process.communicate()
         shutil.rmtree(self.folder, ignore_errors=True)
         atexit.unregister(self.cancel)
+
+
+def publish_bundle(bundle: Path, site_dir: Path) -> None:
+    """Put Pagefind's ``bundle`` into the site whole, in place of the previous one."""
+    target = site_dir / BUNDLE
+    staged = site_dir / f".{BUNDLE}-new"
+    shutil.rmtree(staged, ignore_errors=True)
+    try:
+        shutil.copytree(bundle, staged)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+        staged.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise SearchError(f"Pagefind's index could not be put into {target}: {exc}") from None
+
+
+PRACTICE_PAGES = "practices/*/index.html"
+"""Where a built site's practice pages are (see :func:`compendium.settings.practice_path`)."""
+CONTENT = "article.md-content__inner"
+"""The element of a built page that holds what the plugin hands Pagefind: the page's content."""
+NOT_CONTENT = ".md-content__button"
+"""What the theme puts into that element beside the content (the edit and view buttons)."""
+
+
+def index_built_site(site_dir: Path) -> str:
+    """Index the practice pages of a site another generator built from the materialized tree, as a
+    MkDocs build indexes them; return Pagefind's one-line summary or raise :class:`SearchError`."""
+    if not any(site_dir.glob(PRACTICE_PAGES)):
+        raise SearchError(
+            f"{site_dir}: expected a built site with practice pages ({PRACTICE_PAGES}), found none"
+        )
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
+        command = [
+            sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", f"{scratch}/bundle",
+            "--glob", PRACTICE_PAGES, "--root-selector", CONTENT, "--exclude-selectors", NOT_CONTENT,
+        ]  # fmt: skip
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        except subprocess.TimeoutExpired:
+            raise SearchError("Pagefind took more than 10 minutes and was stopped") from None
+        except OSError as exc:
+            raise SearchError(f"Pagefind could not start: {exc}") from None
+        if result.returncode != 0:
+            raise SearchError(f"Pagefind failed to index {site_dir}:\n{result.stdout}{result.stderr}")
+        publish_bundle(Path(scratch) / "bundle", site_dir)
+    return _summary(result.stdout)
+
+
+def _summary(stdout: str) -> str:
+    lines = [line.strip() for line in stdout.splitlines() if line.strip()]
+    pages = next((line for line in lines if line.startswith("Indexed ") and "page" in line), "")
+    return f"Pagefind: {pages or 'indexed the site'}"
