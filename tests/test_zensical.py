@@ -98,6 +98,11 @@ def test_the_finder_searches_and_filters_on_the_zensical_site_as_on_the_mkdocs_o
         assert len(broad) > 2
         page.click("#cmp-open")
         assert counts(page, "population")["justice-involved"] == 2
+        page.click("#cmp-done")
+        # The palette toggle: Zensical's own script, under the policy `finish` declared.
+        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+        page.wait_for_function("s => document.body.getAttribute('data-md-color-scheme') !== s", arg=scheme)
         assert violations(page) == []
         assert {host for host in hosts if host} == {url.split("/")[2]}
         page.context.close()

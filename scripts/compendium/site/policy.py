@@ -65,7 +65,8 @@ def declare_policy(site_dir: Path) -> int:
     given = 0
     for path in sorted(site_dir.rglob("*.html")):
         page = path.read_text(encoding="utf-8")
-        if _DECLARED.search(page):
+        head = page.find("</head>")  # the policy is declared in the head; the body's text is no guide
+        if _DECLARED.search(page, 0, head if head >= 0 else len(page)):
             continue
         write_atomically(path, with_policy(page))
         given += 1
