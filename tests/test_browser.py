@@ -252,6 +252,27 @@ def test_empty_finder_lists_every_practice_newest_first(browser: Any, site_url: 
     assert page.inner_text("#cmp-all") == f"All {total} practices, A to Z"
 
 
+def test_a_card_the_script_makes_is_the_card_the_build_made(browser: Any, site_url: str) -> None:
+    """Same markup, same words for a screen reader ("Regions:"), same emphasis, however the card was made."""
+    shape = """card => {
+        const copy = card.cloneNode(true);
+        copy.querySelector('a').removeAttribute('href');  // relative at build time, absolute from Pagefind
+        copy.querySelectorAll('[hidden]').forEach(e => e.remove());
+        return copy.outerHTML;
+    }"""
+    page, _ = new_page(browser)
+    page.goto(site_url + "find/")
+    wait_for_results(page, "newest first")
+    title = "Project QUEST, San Antonio, Texas"  # outside California: the card says so, in bold
+    built = page.eval_on_selector(f"#cmp-results li:has(a:text-is('{title}'))", shape)
+    assert "<strong>Outside California (<span>Texas</span>)</strong>" in built
+    page.fill("#cmp-q", "QUEST San Antonio")
+    wait_for_results(page, "match")
+    made = page.eval_on_selector(f"#cmp-results li:has(a:text-is('{title}'))", shape)
+    assert made == built
+    page.context.close()
+
+
 def fill_submit_form(page: Any) -> None:
     """A whole practice, typed as a contributor would, with text that YAML must quote."""
     page.fill("#f-title", 'Navigators: "earn and learn" in the Inland Empire')

@@ -238,22 +238,21 @@ function showChips(selection) {
   chips.hidden = items.length === 0;
 }
 
+// A result's card: the page's empty card (made at build time from the same template as the cards
+// the page comes with), filled with the result's text. textContent only: record text stays text.
+const cardShell = document.getElementById("cmp-card").content.firstElementChild;
+
 function card(data) {
-  const item = document.createElement("li");
-  item.className = "cmp-card";
-  const heading = document.createElement("h2");
-  heading.className = "cmp-card__title";
-  const link = document.createElement("a");
+  const item = cardShell.cloneNode(true);
+  const link = item.querySelector(".cmp-card__title a");
   link.href = data.url;
   link.textContent = data.meta.title || data.url;
-  heading.append(link);
-  const summary = document.createElement("p");
-  summary.className = "cmp-card__summary";
-  summary.textContent = data.meta.summary || "";
-  const meta = document.createElement("p");
-  meta.className = "cmp-card__meta";
-  meta.textContent = data.meta.regions || "";
-  item.append(heading, summary, meta);
+  item.querySelector(".cmp-card__summary").textContent = data.meta.summary || "";
+  item.querySelector(".cmp-card__regions").textContent = data.meta.regions || "";
+  const outside = item.querySelector(".cmp-card__outside");
+  outside.querySelector("span").textContent = data.meta.outside || "";
+  outside.hidden = !data.meta.outside;
+  item.querySelector(".cmp-card__retired").hidden = !data.meta.retired;
   return item;
 }
 

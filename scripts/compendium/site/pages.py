@@ -283,10 +283,11 @@ class SiteBuilder:
             markdown = markdown.replace(marker, "\n\n".join(shown))
         return Page(path, markdown, source, in_nav, indexed, stashed, blocks)
 
-    def _card(self, practice: Practice, heading: str, path: str) -> Markup:
-        """A practice's card for a page at ``path``; cards depend only on the page's folder, so each is made once."""
+    def _card(self, practice: Practice | None, heading: str, path: str) -> Markup:
+        """A practice's card for a page at ``path``; cards depend only on the page's folder, so each is made once.
+        With no practice, the empty card the finder's script fills for each result."""
         folder = posixpath.dirname(url_of(path).rstrip("/"))
-        key = (practice.slug, heading, folder)
+        key = ("" if practice is None else practice.slug, heading, folder)
         if key not in self._cards:
             self._cards[key] = Markup(
                 self._card_template.render(
