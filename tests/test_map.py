@@ -193,7 +193,7 @@ def test_the_coverage_grid_is_a_heat_map_in_the_map_s_shades(repo_site: Path) ->
     cells = [
         (int(count), int(shade))
         for shade, count in re.findall(
-            r'<td class="cmp-coverage__cell cmp-heat-(\d)"><a [^>]*>(\d+)</a>', page
+            r'<td class="cmp-coverage__cell cmp-map__shade-(\d)"><a [^>]*>(\d+)</a>', page
         )
     ]
     assert len(cells) > 50
