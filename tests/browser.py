@@ -34,6 +34,11 @@ def require_browser() -> None:
         except ImportError:
             reason = "playwright is not installed (pip install -e '.[test]')"
     if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
+        skip_here_fail_in_ci("browser tests", reason)
+
+
+def skip_here_fail_in_ci(what: str, reason: str) -> None:
+    """Skip, with ``reason``, where a tool is missing locally; fail in CI, where a skip would pass unseen."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} cannot run in CI: {reason}")
+    pytest.skip(reason)

@@ -7,7 +7,6 @@ with the reason, where it is not installed (a skip in CI is a failure).
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from .browser import skip_here_fail_in_ci
 from .conftest import REPO
 from .sitebuild import HOSTILE_LABEL, HOSTILE_TITLE, hostile_project, serve
 from .test_browser import choose, counts, new_page, results, violations, wait_for_results, watch_violations
@@ -22,10 +22,7 @@ from .test_browser import choose, counts, new_page, results, violations, wait_fo
 
 def require_zensical() -> None:
     if importlib.util.find_spec("zensical") is None:
-        reason = "Zensical is not installed (uv sync --group test)"
-        if os.environ.get("CI"):
-            pytest.fail(f"the Zensical tests cannot run in CI: {reason}")
-        pytest.skip(reason)
+        skip_here_fail_in_ci("the Zensical tests", "Zensical is not installed (uv sync --group test)")
 
 
 def zensical_site(project: Path, tree: Path) -> Path:

@@ -67,6 +67,11 @@ class Settings:
         if path.is_file():
             loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient)
             data = loaded if isinstance(loaded, dict) else {}
+        return cls.from_mkdocs_data(data)
+
+    @classmethod
+    def from_mkdocs_data(cls, data: dict[str, Any]) -> Settings:
+        """The settings of ``mkdocs.yml`` already read (as ``compendium materialize`` reads it)."""
         options: dict[str, Any] = next(
             (
                 entry["compendium"]

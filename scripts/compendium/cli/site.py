@@ -42,7 +42,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _materialize(args: argparse.Namespace, project: Project) -> int:
     from compendium.printing.edition import PrintError, print_volume
     from compendium.settings import Settings, pdf_name
-    from compendium.site.materialize import MaterializeError, materialize
+    from compendium.site.materialize import MaterializeError, materialize, read_config
 
     target = Path(args.directory)
     if target.absolute() in (
@@ -55,19 +55,20 @@ def _materialize(args: argparse.Namespace, project: Project) -> int:
         raise UsageError(f"{target}: refusing to replace the project or one of its source folders")
     catalog = valid_catalog(project)
     config = project.root / "mkdocs.yml"
-    settings = Settings.from_mkdocs_yml(config)
+    cache = project.root / ".cache" / "compendium" / "pdf"
 
     def print_volumes(docs: Path) -> int:
         # Each volume's PDF beside its page, as the plugin places it; the same cache spares the renders.
-        cache = project.root / ".cache" / "compendium" / "pdf"
         for volume in catalog.volumes.values():
             output = docs / "volumes" / volume.folder.name / pdf_name(volume)
             print_volume(catalog, volume, output, print, cache, settings.site_url)
         return len(catalog.volumes)
 
     try:
+        data = read_config(config, project.display)
+        settings = Settings.from_mkdocs_data(data)
         count = materialize(
-            catalog, settings, config, target, print_volumes=print_volumes if args.pdf else None
+            catalog, settings, data, config.parent, target, print_volumes=print_volumes if args.pdf else None
         )
     except (MaterializeError, PrintError) as exc:
         print(f"compendium: error: {exc}", file=sys.stderr)

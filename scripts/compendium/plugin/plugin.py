@@ -263,13 +263,15 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         return html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return with_policy(with_problems(output, self.problems, self.last_good is not None))
+        return self._finished(output)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         # The theme's own pages (404.html) carry the policy too; sitemap.xml is no page.
-        if not template_name.endswith(".html"):
-            return output_content
-        return with_policy(with_problems(output_content, self.problems, self.last_good is not None))
+        return self._finished(output_content) if template_name.endswith(".html") else output_content
+
+    def _finished(self, html: str) -> str:
+        """A written page as readers get it: its policy, and while previewing, the records' problems."""
+        return with_policy(with_problems(html, self.problems, self.last_good is not None))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:

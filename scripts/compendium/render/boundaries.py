@@ -114,7 +114,6 @@ def convert(tarball: Path, output: Path = OUTPUT) -> dict[str, Any]:
         "converted_by": "python -m compendium.render.boundaries",
     }
     result = california(topology, provenance)
-    output.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(output, (json.dumps(result, separators=(",", ":"), sort_keys=True) + "\n").encode())
     return result
 

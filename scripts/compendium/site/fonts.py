@@ -37,14 +37,6 @@ LATIN = (
 """The characters kept: Latin-1, typographic punctuation and the few symbols the pages use (✓ ✕ ▸ ▾)."""
 
 
-def _characters() -> list[int]:
-    points: list[int] = []
-    for part in LATIN.split(","):
-        low, _, high = part.removeprefix("U+").partition("-")
-        points.extend(range(int(low, 16), int(high or low, 16) + 1))
-    return points
-
-
 def cut(font: bytes) -> bytes:
     """``font`` cut to :data:`LATIN`, as WOFF2."""
     from fontTools import subset
@@ -67,7 +59,7 @@ def cut(font: bytes) -> bytes:
     options.hinting = False  # screens today rasterise without it; it is a third of the size
     loaded = subset.load_font(io.BytesIO(font), options)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=_characters())
+    subsetter.populate(unicodes=subset.parse_unicodes(LATIN))
     subsetter.subset(loaded)
     out = io.BytesIO()
     subset.save_font(loaded, out, options)
@@ -77,9 +69,10 @@ def cut(font: bytes) -> bytes:
 def web_fonts(cache: Path | None = None) -> list[Asset]:
     """The site's font files, from ``cache`` when the same font was cut by the same fontTools before."""
     assets = []
+    cutter = (version("fonttools") + LATIN).encode()
     for package, name, served in WEB_FONTS:
         font = (font_folder(package) / name).read_bytes()
-        key = hashlib.sha256(font + version("fonttools").encode() + LATIN.encode()).hexdigest()[:20]
+        key = hashlib.sha256(font + cutter).hexdigest()[:20]
         cached = cache / f"{served}.{key}" if cache else None
         if cached is not None and cached.is_file():
             data = cached.read_bytes()

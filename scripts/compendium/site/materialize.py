@@ -56,23 +56,24 @@ class MaterializeError(Exception):
 def materialize(
     catalog: Catalog,
     settings: Settings,
-    config_file: Path,
+    data: dict[str, Any],
+    base: Path,
     target: Path,
     *,
     print_volumes: Callable[[Path], int] | None = None,
 ) -> int:
     """Write the tree (see the module's description) to ``target``, replacing it whole; return how
-    many files it holds. ``print_volumes``: writes each volume's PDF beside its page under the docs
-    folder it is given, and says how many it wrote (the print stage is not the site's to call).
+    many files it holds. ``data``: ``mkdocs.yml`` as :func:`read_config` reads it, from folder
+    ``base``. ``print_volumes``: writes each volume's PDF beside its page under the docs folder it
+    is given, and says how many it wrote (the print stage is not the site's to call).
 
     Written to a temporary folder first and moved into place, so an interrupted
     run never leaves a half-written tree.
     """
     project = catalog.project
-    data = read_config(config_file, project.display)
-    docs_dir = config_file.parent / str(data.get("docs_dir") or "docs")
+    docs_dir = base / str(data.get("docs_dir") or "docs")
     theme: dict[str, Any] = data["theme"] if isinstance(data.get("theme"), dict) else {}
-    custom_dir = config_file.parent / str(theme["custom_dir"]) if theme.get("custom_dir") else None
+    custom_dir = base / str(theme["custom_dir"]) if theme.get("custom_dir") else None
     own = _files_under(docs_dir)
     overrides = _files_under(custom_dir) if custom_dir else []
     refused = project.refused([*own, *overrides])
