@@ -30,12 +30,15 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from compendium.records.characters import find_uncarried
 from compendium.records.problem import Problem
 
 MAX_FILE_BYTES = 256 * 1024
 """A record larger than this is refused before it is parsed (a practice is a few KB)."""
 MAX_DEPTH = 6
 """Deepest nesting of lists and mappings a record may use (the model needs 3)."""
+MAX_INT_DIGITS = 18
+"""Plain digits longer than this stay text (``int()`` refuses 4,300 digits; no field takes 19)."""
 
 KeyPath = tuple[str | int, ...]
 """Where a value sits in the front matter, e.g. ``("partners", 0, "role")``."""
@@ -45,6 +48,7 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUES = frozenset({"true", "True", "TRUE"})
 _FALSES = frozenset({"false", "False", "FALSE"})
 _DELIMITER = re.compile(r"-{3}[ \t]*")
+_LONG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
 
 # libyaml's C parser reads valid files; PyYAML's pure-Python parser gives the same events, only
 # slower. Every message about a file that is not valid comes from the pure-Python parser, which is the
@@ -146,7 +150,9 @@ def load_record(path: Path, display: str) -> Document:
     handler = StrictYAMLHandler()
     try:
         fm, body = handler.split(text)
+        _refuse_uncarried(fm, line_offset=2)
         data, marks = _compose(fm, line_offset=2)
+        _refuse_uncarried(body, line_offset=fm.count("\n") + 3, controls=True)
     except _Located as exc:
         raise LoadError([Problem(display, exc.line, exc.column, exc.message)]) from None
     if not isinstance(data, dict):
@@ -162,6 +168,7 @@ def load_yaml(path: Path, display: str) -> Document:
     """Read a whole YAML file (the vocabulary, a volume manifest) with the same strict rules."""
     text = _read_text(path, display)
     try:
+        _refuse_uncarried(text, line_offset=1)
         data, marks = _compose(text, line_offset=1)
     except _Located as exc:
         raise LoadError([Problem(display, exc.line, exc.column, exc.message)]) from None
@@ -171,8 +178,22 @@ def load_yaml(path: Path, display: str) -> Document:
 
 
 def read_text(path: Path, display: str) -> str:
-    """A text file of the project (a foreword), with the same size and UTF-8 checks as a record."""
-    return _read_text(path, display)
+    """A text file of the project (a foreword), with the same size, UTF-8 and character checks as a record."""
+    text = _read_text(path, display)
+    try:
+        _refuse_uncarried(text, line_offset=1, controls=True)
+    except _Located as exc:
+        raise LoadError([Problem(display, exc.line, exc.column, exc.message)]) from None
+    return text
+
+
+def _refuse_uncarried(text: str, line_offset: int, *, controls: bool = False) -> None:
+    """:class:`_Located` at the first character of ``text`` that no output can carry."""
+    refusal = find_uncarried(text, controls=controls)
+    if refusal is not None:
+        line_start = text.rfind("\n", 0, refusal.index) + 1
+        line = text.count("\n", 0, refusal.index) + line_offset
+        raise _Located(refusal.message, line, refusal.index - line_start + 1)
 
 
 def _read_text(path: Path, display: str) -> str:
@@ -229,8 +250,8 @@ def _resolve(event: yaml.ScalarEvent) -> Any:
             return True
         if value in _FALSES:
             return False
-        if _INT.fullmatch(value):
-            return int(value)
+        if len(value) <= MAX_INT_DIGITS + 1 and _INT.fullmatch(value):
+            return int(value)  # longer runs of digits stay text, for the field to refuse with its bound
     return value
 
 
@@ -245,13 +266,27 @@ def _compose(text: str, line_offset: int) -> tuple[Any, dict[KeyPath, Mark]]:
                 source.index("\t") + 1,
             )
 
+    refused: yaml.YAMLError | None = None
     if _FAST is not _EXACT:
         try:
             return _build(text, line_offset, _FAST)
-        except yaml.YAMLError:
-            pass  # read it again with the exact parser, whose checks and words are the same everywhere
+        except yaml.YAMLError as exc:
+            refused = (
+                exc  # read it again with the exact parser, whose checks and words are the same everywhere
+            )
     try:
-        return _build(text, line_offset, _EXACT)
+        built = _build(text, line_offset, _EXACT)
+    except (ValueError, OverflowError):
+        # PyYAML's own parser turns an escape such as "\U00110000" into chr(), which fails.
+        escape = next((m for m in _LONG_ESCAPE.finditer(text) if int(m.group(1), 16) > 0x10FFFF), None)
+        line = text.count("\n", 0, escape.start()) + line_offset if escape else line_offset
+        column = escape.start() - text.rfind("\n", 0, escape.start()) if escape else None
+        shown = escape.group() if escape else "an escape"
+        raise _Located(
+            f"{shown} is not a Unicode character (they end at \\U0010FFFF); write the character itself",
+            line,
+            column,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + line_offset if mark else line_offset
@@ -274,6 +309,16 @@ def _compose(text: str, line_offset: int) -> tuple[Any, dict[KeyPath, Mark]]:
         raise _Located(f"this is not valid YAML: {problem}{context}", line, column) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         raise _Located(f"this is not valid YAML: {exc}", line_offset) from None
+    if refused is not None:
+        # One set of rules: what libyaml refuses is refused, even where PyYAML's own parser would read it.
+        mark = getattr(refused, "problem_mark", None)
+        problem = getattr(refused, "problem", None) or str(refused)
+        raise _Located(
+            f"this is not valid YAML: {problem}",
+            mark.line + line_offset if mark else line_offset,
+            mark.column + 1 if mark else None,
+        )
+    return built
 
 
 def _build(text: str, line_offset: int, loader: type[Any]) -> tuple[Any, dict[KeyPath, Mark]]:
@@ -335,6 +380,11 @@ def _build(text: str, line_offset: int, loader: type[Any]) -> tuple[Any, dict[Ke
                 *at(event),
             )
         if isinstance(event, yaml.ScalarEvent):
+            # An escape in quotes ("\\ud800") makes characters the file's text does not hold.
+            if event.style == '"':
+                refusal = find_uncarried(event.value)
+                if refusal is not None:
+                    raise _Located(refusal.message, *at(event))
             add(_resolve(event), event)
         elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             if len(stack) >= MAX_DEPTH:
