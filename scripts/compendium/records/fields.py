@@ -23,6 +23,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
+from compendium.records.addresses import (
+    MAX_EMAIL_LENGTH,
+    MAX_URL_LENGTH,
+    AddressError,
+    read_email,
+    read_web_address,
+)
 from compendium.records.loader import Document, KeyPath
 from compendium.records.problem import Problem
 
@@ -33,10 +40,10 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-_URL = re.compile(r"(https?)://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_URL = re.compile(r"https?://", re.IGNORECASE)
 # Control characters other than tab and newline: invisible on the page, ill-formed in the feed's XML.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _refuse_controls(text: str) -> str:
@@ -218,12 +225,16 @@ class Text(Field[str]):
             raise Invalid(f"is {len(text)} characters long; at most {self.max_length} fit here")
         if not self.multiline and "\n" in text:
             raise Invalid("expected a single line of text")
+        if _BLANK_LINE.search(text):
+            # Shown as one paragraph everywhere (cards, search results, the feed, the PDF's contents).
+            raise Invalid("expected one paragraph, received a blank line inside it; remove the blank line")
         return _refuse_controls(text)
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": self.max_length}
         if self.multiline:
             schema["x-multiline"] = True
+            schema["pattern"] = r"^(?![\s\S]*\n[ \t]*\n)"
         return self.described(schema)
 
 
@@ -360,16 +371,29 @@ class Flag(Field[bool]):
         return self.described({"type": "boolean"})
 
 
+MAX_DOLLARS = 10**12
+"""The largest amount a record may give: a trillion dollars, beyond any programme's budget."""
+MAX_FIGURE_DIGITS = 15
+"""Digits a figure may have in all: every figure then has an exact, finite double, for charts and print."""
+
+
 class Amount(Field[int]):
-    """A whole number of US dollars."""
+    """A whole number of US dollars, at most :data:`MAX_DOLLARS`."""
 
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            if isinstance(value, str) and value.isdigit():
+                raise Invalid(
+                    f"is {len(value):,} digits long; an amount is at most ${MAX_DOLLARS:,} "
+                    f"({len(str(MAX_DOLLARS))} digits)"
+                )
             raise Invalid(f"expected a whole number of dollars such as 250000, received {received(value)}")
+        if value > MAX_DOLLARS:
+            raise Invalid(f"is ${value:,}; an amount is at most ${MAX_DOLLARS:,}")
         return value
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
-        return self.described({"type": "integer", "minimum": 0})
+        return self.described({"type": "integer", "minimum": 0, "maximum": MAX_DOLLARS})
 
 
 class Figure(Field[str]):
@@ -379,10 +403,22 @@ class Figure(Field[str]):
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
         if not isinstance(text, str) or not _NUMBER.fullmatch(text):
             raise Invalid(f"expected a number such as 120 or 12.5, received {received(value)}")
+        digits = sum(c.isdigit() for c in text)
+        if digits > MAX_FIGURE_DIGITS:
+            raise Invalid(
+                f"has {digits:,} digits; a figure has at most {MAX_FIGURE_DIGITS} "
+                "(give large figures in a larger unit, such as 18.1 with unit 'million dollars')"
+            )
         return text
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
-        return self.described({"type": ["string", "integer"], "pattern": f"^{_NUMBER.pattern}$"})
+        return self.described(
+            {
+                "type": ["string", "integer"],
+                "pattern": f"^{_NUMBER.pattern}$",
+                "maxLength": MAX_FIGURE_DIGITS + 2,
+            }
+        )
 
 
 class Choice(Field[str]):
@@ -403,27 +439,42 @@ class Choice(Field[str]):
 
 
 class Url(Field[str]):
-    """An ``http`` or ``https`` web address."""
+    """An ``http`` or ``https`` web address, as a browser reads it (:mod:`compendium.records.addresses`)."""
 
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
-        if not isinstance(value, str) or not _URL.fullmatch(value.strip()):
+        if not isinstance(value, str) or not _URL.match(value.strip()):
             raise Invalid(f"expected a web address starting with https://, received {received(value)}")
-        return _refuse_controls(value.strip())
+        text = _refuse_controls(value.strip())
+        try:
+            read_web_address(text)
+        except AddressError as exc:
+            raise Invalid(str(exc)) from None
+        return text
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
-        return self.described({"type": "string", "format": "uri", "pattern": "^https?://"})
+        return self.described(
+            {
+                "type": "string",
+                "format": "uri",
+                "pattern": r"^https?://[^\\\s@/?#]+(?:[/?#][^\\\s]*)?$",
+                "maxLength": MAX_URL_LENGTH,
+            }
+        )
 
 
 class Email(Field[str]):
-    """An e-mail address (an organisation's shared inbox, preferably)."""
+    """One e-mail address (an organisation's shared inbox, preferably), and nothing after it."""
 
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
-        if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()):
+        if not isinstance(value, str):
             raise Invalid(f"expected an e-mail address such as info@example.org, received {received(value)}")
-        return _refuse_controls(value.strip())
+        try:
+            return read_email(_refuse_controls(value.strip()))
+        except AddressError as exc:
+            raise Invalid(str(exc)) from None
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
-        return self.described({"type": "string", "format": "email"})
+        return self.described({"type": "string", "format": "email", "maxLength": MAX_EMAIL_LENGTH})
 
 
 class Slug(Field[str]):

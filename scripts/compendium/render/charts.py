@@ -8,6 +8,7 @@ since the chart only pictures what the table beside it gives with its source.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -66,7 +67,8 @@ def _value(outcome: Outcome) -> float | None:
         value = float(outcome.value)
     except ValueError:
         return None
-    return value if value >= 0 else None
+    # Validation bounds a figure's digits, so this holds; a chart must never write nan or inf.
+    return value if value >= 0 and math.isfinite(value) else None
 
 
 def _date_key(outcome: Outcome) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Iterable, Sequence
 
+from compendium.records.addresses import AddressError, read_web_address
 from compendium.records.practice import Outcome, Partner
 from compendium.records.vocabulary import LEADING_ROLES, Vocabulary
 
@@ -47,5 +47,8 @@ def source_label(source: str) -> str:
     """How a source is named in a table: its site for a web address (the link holds the rest)."""
     if not source.startswith(("http://", "https://")):
         return source
-    host = urllib.parse.urlsplit(source).hostname or source
+    try:
+        host = read_web_address(source).host  # the host a browser opens, as validation read it
+    except AddressError:
+        return source
     return host.removeprefix("www.")

@@ -160,7 +160,10 @@ def build_open_data(
         link=lambda p: settings.site_url + url_of(practice_path(p.slug)),
     )
     return [
-        Asset("data/practices.json", (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()),
+        Asset(
+            "data/practices.json",
+            (json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode(),
+        ),
         Asset("data/practices.csv", _csv(rows, practices, catalog)),
         Asset("data/practice.schema.json", dumps(schema).encode()),
         Asset("feed.xml", feed.encode()),
