@@ -337,6 +337,14 @@ class Vocabulary:
         return list(out)
 
 
+TERMS_WITH_PAGES = ("regions", "focus", "populations")
+"""Vocabularies whose terms each have a page of the site, at ``<folder>/<id>/``."""
+RESERVED_TERM_IDS = {
+    "index": "the page that lists all the terms of its kind (regions/, topics/, populations/)"
+}
+"""Ids a term with a page cannot take, with why: the site gives their address to a page of its own."""
+
+
 def load_vocabulary(path: Path, display: str, problems: list[Problem]) -> Vocabulary | None:
     """Load and check the vocabulary file; report problems and return None when it is unusable."""
     try:
@@ -374,6 +382,14 @@ def load_vocabulary(path: Path, display: str, problems: list[Problem]) -> Vocabu
                 f"received '{region.fips}'",
             )
             usable = False
+    for name in TERMS_WITH_PAGES:
+        for term in getattr(data, name):
+            if term in RESERVED_TERM_IDS:
+                ctx.report(
+                    (name, term),
+                    f"{name}.{term}: the id '{term}' is taken by {RESERVED_TERM_IDS[term]}; choose another id",
+                )
+                usable = False
     titles: dict[str, int] = {}
     for index, section in enumerate(data.sections):
         if titles.setdefault(section.title, index) != index:

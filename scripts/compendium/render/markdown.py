@@ -14,13 +14,16 @@ narrowest allow-list Markdown needs (:func:`compendium.render.sanitize.clean_tex
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from markdown.extensions.toc import slugify
 from markdown_it.token import Token
 
 from compendium.records.body import body_parser
@@ -133,3 +136,39 @@ def site_links(page: str, relative: Callable[[str, str], str]) -> Links:
         return urlunsplit(("", "", relative(page, target), query, anchor))
 
     return resolve
+
+
+HEADING_SLUG = "compendium.render.markdown.heading_slug"
+"""The Python name of :func:`heading_slug`, as a ``toc: slugify:`` setting gives it."""
+HEADING_PREFIX = "section-"
+"""Put before a heading's id that would take one the theme or the templates use (``__config``, ``cmp-…``)."""
+_TEMPLATE_ID = re.compile(r''' id="([a-z][a-z0-9_-]*)"''')
+
+
+def heading_slug(value: str, separator: str) -> str:
+    """A heading's id, as Python-Markdown's table of contents makes it, never one the page already uses.
+
+    Material's own elements have ids beginning ``__`` (its configuration script is ``__config``) and
+    the site's templates use ``cmp-…`` and a few plain ids (``at-a-glance``): a record's heading that
+    would take one of them gets :data:`HEADING_PREFIX` before it."""
+    slug = slugify(value, separator)
+    if not slug or not slug[0].isalnum() or slug.startswith("cmp-") or slug in _template_ids():
+        return HEADING_PREFIX + slug.lstrip("_-")
+    return slug
+
+
+@functools.cache
+def _template_ids() -> frozenset[str]:
+    from importlib.resources import files
+
+    ids: set[str] = set()
+    for package in ("compendium.site", "compendium.plugin"):
+        folder = files(package) / "templates"
+        stack = [folder]
+        while stack:
+            for entry in stack.pop().iterdir():
+                if entry.is_dir():
+                    stack.append(entry)
+                elif entry.name.endswith((".j2", ".html")):
+                    ids.update(_TEMPLATE_ID.findall(entry.read_text(encoding="utf-8")))
+    return frozenset(ids)

@@ -1,14 +1,24 @@
 """The one Jinja2 set-up for everything Compendium writes from templates: site pages, the feed, the print edition.
 
-Autoescaping is on for every template, so a value is escaped where a template
-writes it; an undefined name is an error, never an empty string.
+Every value a template writes is made inert where it is written, whatever the
+page around it is: the site's pages are Markdown with HTML blocks, so a value
+escaped for HTML alone could still make a Markdown link in a heading
+(``[Official login](https://…)``), or end a template's HTML block with a blank
+line and have the rest read as Markdown. So :func:`inert` writes the characters
+HTML *and* Markdown act on, and line breaks, as character references, which
+both read as the characters themselves (as does the Atom feed's XML). Values a
+template marks as markup (``Markup``: a card, a macro's output, ``tojson``)
+were made by templates under the same rule and pass as they are. An undefined
+name is an error, never an empty string.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from jinja2 import BaseLoader, Environment, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from compendium.records.fields import Pending
 from compendium.records.vocabulary import Vocabulary
@@ -27,6 +37,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=keep_trailing_newline,
+        finalize=inert,
     )
     env.filters["label"] = lambda term, name: vocabulary.label(name, term)
     env.filters["dollars"] = _dollars
@@ -45,6 +56,30 @@ def environment(
     # A term written in words for an editor to add has no page to link to yet.
     env.tests["pending"] = lambda term: isinstance(term, Pending)
     return env
+
+
+_INERT = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#39;",
+        # Markdown's inline and line-start syntax: links and images, emphasis, code, headings,
+        # tables, strikethrough, escapes; and line breaks, which could end an HTML block.
+        **{char: f"&#{ord(char)};" for char in "\\`*_[]!#|~{}\n\r"},
+    }
+)
+
+
+def inert(value: Any) -> Any:
+    """``value`` as text that HTML, Markdown and XML all read as exactly that text.
+
+    Jinja2 calls this on every ``{{ expression }}`` before writing it; markup that templates made is
+    left as it is. One pass over the text (``str.translate``): linear in its length."""
+    if value is None or isinstance(value, Markup | bool | int | float):
+        return value
+    return Markup(str(value).translate(_INERT))
 
 
 def _dollars(amount: int) -> str:
