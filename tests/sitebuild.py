@@ -19,16 +19,21 @@ from typing import Any
 
 from .conftest import RECORDS, REPO
 
-FONT_CACHE = Path(".cache") / "compendium" / "fonts"
 
-
-def seed_font_cache(project: Path) -> None:
-    """Give a test project the repository's cut fonts, as a CI cache would: cutting them costs a build 4 s."""
+def seed_font_cache(project: Path) -> Path:
+    """A cache folder for ``project``'s builds, outside its tree, holding the cut fonts as a CI cache
+    would (cutting them costs a build 4 s) and no PDF. The repository's own builds, and in-process
+    commands, use the machine's cache folder (:func:`compendium.cache.cache_folder`): the tests share it."""
+    from compendium.cache import FONTS, cache_folder, prepare_folder
     from compendium.site.fonts import web_fonts
 
-    web_fonts(REPO / FONT_CACHE)  # cuts them once per checkout, then reads them back
-    if project.absolute() != REPO.absolute():
-        shutil.copytree(REPO / FONT_CACHE, project / FONT_CACHE, dirs_exist_ok=True)
+    shared = cache_folder(REPO)
+    web_fonts(shared / FONTS)  # cuts them once per machine, then reads them back
+    if project.absolute() == REPO.absolute():
+        return shared
+    cache = prepare_folder(project.parent / f"{project.name}-cache")
+    shutil.copytree(shared / FONTS, cache / FONTS, dirs_exist_ok=True)
+    return cache
 
 
 def print_project(root: Path, records: dict[str, str]) -> Path:
@@ -66,8 +71,8 @@ def fixture_project(root: Path, records: dict[str, str | Path] | None = None) ->
 def mkdocs_build(
     project: Path, site: Path, *extra: str, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
-    seed_font_cache(project)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    cache = seed_font_cache(project)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COMPENDIUM_CACHE_DIR": str(cache)}
     return subprocess.run(
         [
             sys.executable,

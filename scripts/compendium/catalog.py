@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from compendium.cache import tracked_cache_problems
 from compendium.parallel import DEFAULT_PROCESSES, map_in_halves
 from compendium.records.body import check_body
 from compendium.records.fields import (
@@ -146,6 +147,7 @@ def load_catalog(
             catalog.practices[practice.slug] = practice
     _check_practice_folder(project, problems)
     _check_print_assets(project, problems)
+    problems.extend(tracked_cache_problems(project.root))
     _check_across(catalog, problems)
     _load_volumes(catalog, problems)
     return catalog, sort_problems(problems)

@@ -41,6 +41,8 @@ class Settings:
     """The contributor's guide (``CONTRIBUTING.md``) on GitHub. Empty: not linked."""
     pdfs: dict[int, str] = field(default_factory=dict)
     """Volume number -> file name of its PDF beside the volume page, once printed."""
+    cache: Path | None = None
+    """The folder of the build's caches, outside the project (:func:`compendium.cache.cache_folder`); None: none."""
 
     @classmethod
     def from_config(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -27,6 +28,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         action="store_false",
         help="leave the volumes' PDFs out (they take seconds each)",
     )
+    materialize.add_argument(
+        "--cache-dir",
+        metavar="FOLDER",
+        help="where to keep the cut fonts and rendered PDFs, outside the project (default: "
+        "$COMPENDIUM_CACHE_DIR, else $XDG_CACHE_HOME/compendium, else ~/.cache/compendium)",
+    )
     materialize.set_defaults(run=_materialize)
     finish = sub.add_parser(
         "finish",
@@ -40,6 +47,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def _materialize(args: argparse.Namespace, project: Project) -> int:
+    from compendium.cache import PDF, CacheError, cache_folder
     from compendium.printing.edition import PrintError, print_volume
     from compendium.settings import Settings, pdf_name
     from compendium.site.materialize import MaterializeError, materialize, read_config
@@ -53,24 +61,28 @@ def _materialize(args: argparse.Namespace, project: Project) -> int:
         project.volumes.absolute(),
     ):
         raise UsageError(f"{target}: refusing to replace the project or one of its source folders")
+    try:
+        chosen = Path(args.cache_dir).expanduser() if args.cache_dir else None
+        cache = cache_folder(project.root, chosen, "--cache-dir")
+    except CacheError as exc:
+        raise UsageError(str(exc)) from None
     catalog = valid_catalog(project)
     config = project.root / "mkdocs.yml"
-    cache = project.root / ".cache" / "compendium" / "pdf"
 
     def print_volumes(docs: Path) -> int:
         # Each volume's PDF beside its page, as the plugin places it; the same cache spares the renders.
         for volume in catalog.volumes.values():
             output = docs / "volumes" / volume.folder.name / pdf_name(volume)
-            print_volume(catalog, volume, output, print, cache, settings.site_url)
+            print_volume(catalog, volume, output, print, cache / PDF, settings.site_url)
         return len(catalog.volumes)
 
     try:
         data = read_config(config, project.display)
-        settings = Settings.from_mkdocs_data(data)
+        settings = dataclasses.replace(Settings.from_mkdocs_data(data), cache=cache)
         count = materialize(
             catalog, settings, data, config.parent, target, print_volumes=print_volumes if args.pdf else None
         )
-    except (MaterializeError, PrintError) as exc:
+    except (MaterializeError, PrintError, CacheError) as exc:
         print(f"compendium: error: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {count} files to {target}")

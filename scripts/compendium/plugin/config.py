@@ -21,6 +21,11 @@ class CompendiumConfig(base.Config):  # type: ignore[no-untyped-call]
     pdf = c.Type(bool, default=True)
     """Render each volume's print edition (PDF) beside its page; cached by content hash."""
 
+    cache_dir = c.Optional(c.Type(str))
+    """Where the build keeps its caches (cut fonts, rendered PDFs), relative to ``mkdocs.yml``'s folder;
+    default: ``$COMPENDIUM_CACHE_DIR``, else ``$XDG_CACHE_HOME/compendium``, else ``~/.cache/compendium``.
+    Never inside the project: a cache there is input a pull request controls, and is refused."""
+
     branch = c.Type(str, default=DEFAULT_BRANCH)
     """The branch "Suggest an update" links edit, under ``repo_url``."""
 

@@ -7,6 +7,7 @@ can be written to a folder by ``compendium materialize``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from pathlib import Path
@@ -20,6 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from compendium.cache import LOCKS, PDF, CacheError, cache_folder, prepare_folder
 from compendium.catalog import Catalog, load_catalog
 from compendium.files import Lock
 from compendium.plugin.config import CompendiumConfig
@@ -72,6 +74,8 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         """Source path -> URL of each page the search covers."""
         self.page_count = 0
         """How many pages the records made, for the build's closing line."""
+        self.cache: Path | None = None
+        """The folder of the build's caches, outside the project (see :meth:`on_config`)."""
         self.lock: Lock | None = None
         """Held from on_config to the end of the build (see :meth:`on_config`)."""
         self.serving = False
@@ -106,11 +110,22 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
         root = Path(self.config.root or Path(config.config_file_path).parent).absolute()
         self.project = Project(root)
+        # The caches live outside the project, where no pull request can put a file the build then reads.
+        chosen = self.config.cache_dir
+        try:
+            self.cache = cache_folder(
+                root,
+                Path(config.config_file_path).parent / Path(chosen).expanduser() if chosen else None,
+                f"{config.config_file_path}: plugins.compendium.cache_dir",
+            )
+            locks = prepare_folder(self.cache / LOCKS)
+        except CacheError as exc:
+            raise PluginError(str(exc)) from None
         # Two builds writing one site at once made MkDocs' cleanup crash: the second waits. Taken
         # before MkDocs cleans the site folder; the system drops it if this build is killed.
         site = Path(config.site_dir).absolute()
         digest = hashlib.sha1(str(site).encode()).hexdigest()[:12]
-        self.lock = Lock(root / ".cache" / "compendium" / f"build-{digest}.lock")
+        self.lock = Lock(locks / f"build-{digest}.lock")
         self.lock.acquire(lambda: log.info(f"Waiting for another build of {site} to finish"))
         # `mkdocs serve` rebuilds when a record, the vocabulary or a volume changes.
         for folder in (self.project.practices, self.project.volumes):
@@ -144,7 +159,10 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         # Practice pages come with their HTML, made on both cores with the site's own
         # Markdown settings; MkDocs then only puts them into the theme.
         converter = Converter(config.markdown_extensions, config.mdx_configs)
-        pages, assets = build_site(catalog, self._settings(config), converter, processes)
+        try:
+            pages, assets = build_site(catalog, self._settings(config), converter, processes)
+        except CacheError as exc:
+            raise PluginError(str(exc)) from None
         self.generated = set()
         self.blocks = {}
         nav = _nav_paths(config.nav) if config.nav is not None else None
@@ -317,14 +335,14 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         assert self.project is not None
         if self.catalog is None:
             return []
-        cache = self.project.root / ".cache" / "compendium" / "pdf"
+        cache = self.cache / PDF if self.cache is not None else None
         site_url = self._settings(config).site_url
         printed: list[Edition] = []
         for volume in self.catalog.volumes.values():
             target = Path(config.site_dir) / "volumes" / volume.folder.name / pdf_name(volume)
             try:
                 printed.append(print_volume(self.catalog, volume, target, _log_progress, cache, site_url))
-            except PrintError as exc:
+            except (PrintError, CacheError) as exc:
                 raise PluginError(str(exc)) from None
         return printed
 
@@ -342,6 +360,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             if self.config.pdf and self.catalog is not None
             else {}
         )
-        return Settings.from_config(
+        settings = Settings.from_config(
             config.site_name, config.site_url or "", config.repo_url or "", self.config.branch, pdfs
         )
+        return dataclasses.replace(settings, cache=self.cache)

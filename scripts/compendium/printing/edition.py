@@ -28,6 +28,7 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from compendium.cache import Cache
 from compendium.catalog import Catalog
 from compendium.files import write_atomically
 from compendium.printing.typeset import volume_data
@@ -156,7 +157,8 @@ def print_volume(
     cache: Path | None = None,
     site_url: str = "",
 ) -> Edition:
-    """Write ``volume``'s PDF to ``output``; reuse ``cache`` when nothing it depends on has changed.
+    """Write ``volume``'s PDF to ``output``; reuse the one in the cache folder ``cache`` (outside the
+    project: :mod:`compendium.cache`) when nothing it depends on has changed and it checks out.
 
     ``site_url``: the site's public address, for links to practices outside the volume."""
     say = progress or (lambda message: None)
@@ -166,13 +168,14 @@ def print_volume(
     moment = source_date(volume, catalog.volume_practices(volume))
     document = edition_data(catalog, volume, moment, site_url)
     digest = inputs_digest(document, assets)
-    cached = cache / f"{digest}.pdf" if cache else None
+    store = Cache(cache) if cache is not None else None
     output.parent.mkdir(parents=True, exist_ok=True)
-    pages_file = cached.with_suffix(".pages") if cached is not None else None
-    if cached is not None and pages_file is not None and cached.is_file() and pages_file.is_file():
-        write_atomically(output, cached.read_bytes())
+    cached = store.get(digest) if store is not None else None
+    if cached is not None:
+        # The pages are counted again, as for a fresh render: nothing but the checked PDF is taken on trust.
+        write_atomically(output, cached)
         say(f"{volume.label}: unchanged since the last render, reused its PDF")
-        return Edition(output, int(pages_file.read_text(encoding="utf-8")), rendered=False)
+        return Edition(output, len(_PAGE.findall(cached)), rendered=False)
 
     # Typst is imported only when a PDF is really rendered: a cached edition needs none of it.
     import typst
@@ -207,9 +210,7 @@ def print_volume(
     assert isinstance(data, bytes)
     pages = len(_PAGE.findall(data))
     write_atomically(output, data)
-    if cached is not None and pages_file is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(cached, data)
-        write_atomically(pages_file, str(pages).encode())
+    if store is not None:
+        store.put(digest, data)
     say(f"{volume.label}: wrote {pages} pages")
     return Edition(output, pages, rendered=True)

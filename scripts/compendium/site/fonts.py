@@ -4,7 +4,7 @@ The pinned packages carry whole OpenType fonts (about 230 KB a weight); a page
 needs the Latin letters and punctuation only, so each weight the stylesheet
 names is cut to those characters (kerning and ligatures kept) and compressed as
 WOFF2 with fontTools, about a tenth of the size. The result depends only on the
-font and fontTools, so it is cached: a build cuts the fonts once.
+font and fontTools, so it is cached (outside the project): a build cuts the fonts once.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import io
 from importlib.metadata import version
 from pathlib import Path
 
-from compendium.files import write_atomically
+from compendium.cache import Cache
 from compendium.render.typefaces import font_folder
 from compendium.site.opendata import Asset
 
@@ -67,19 +67,18 @@ def cut(font: bytes) -> bytes:
 
 
 def web_fonts(cache: Path | None = None) -> list[Asset]:
-    """The site's font files, from ``cache`` when the same font was cut by the same fontTools before."""
+    """The site's font files, from the cache folder ``cache`` (outside the project: :mod:`compendium.cache`)
+    when the same font was cut by the same fontTools before; a cached font is used only when it checks out."""
     assets = []
     cutter = (version("fonttools") + LATIN).encode()
+    store = Cache(cache) if cache is not None else None
     for package, name, served in WEB_FONTS:
         font = (font_folder(package) / name).read_bytes()
-        key = hashlib.sha256(font + cutter).hexdigest()[:20]
-        cached = cache / f"{served}.{key}" if cache else None
-        if cached is not None and cached.is_file():
-            data = cached.read_bytes()
-        else:
+        key = f"{served}.{hashlib.sha256(font + cutter).hexdigest()[:20]}"
+        data = store.get(key) if store is not None else None
+        if data is None:
             data = cut(font)
-            if cached is not None:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(cached, data)
+            if store is not None:
+                store.put(key, data)
         assets.append(Asset(f"{FOLDER}/{served}", data))
     return assets

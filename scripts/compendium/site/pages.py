@@ -214,7 +214,7 @@ class SiteBuilder:
         return pages
 
     def assets(self) -> list[Asset]:
-        fonts = web_fonts(self.catalog.project.root / ".cache" / "compendium" / "fonts")
+        fonts = web_fonts(self.settings.cache / "fonts" if self.settings.cache is not None else None)
         return build_open_data(self.catalog, self.settings, self.env, url_of, self.schema) + fonts
 
     # -- helpers used by templates -------------------------------------------------
