@@ -26,7 +26,9 @@ from compendium.records.fields import (
     suggest,
     terms_in,
 )
+from compendium.records.history import History, read_history
 from compendium.records.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml, read_text
+from compendium.records.lookalikes import skeleton
 from compendium.records.practice import PRACTICE, RESERVED_IDS, Practice
 from compendium.records.problem import Problem, sort_problems
 from compendium.records.project import SCHEMA_FILE, VOCABULARY_FILE, Project
@@ -50,8 +52,9 @@ from compendium.records.volume import (
     VOLUME,
     Errata,
     Volume,
+    compare_checksums,
     frozen_files,
-    read_checksums,
+    parse_checksums,
     sha256,
 )
 
@@ -70,6 +73,8 @@ class Catalog:
     """The practices as each published volume carries them, by (volume number, slug)."""
     marks: dict[Path, dict[KeyPath, Mark]] = field(default_factory=dict, repr=False)
     """Where each field of each loaded record and manifest sits, for problems found after loading."""
+    notes: list[Problem] = field(default_factory=list)
+    """What validation could check less fully than it should, and why (no git history here): said, not failed."""
 
     def problem_at(self, path: Path, keypath: KeyPath, message: str) -> Problem:
         """A problem about ``keypath`` in ``path``, with its line, found without reading the file again."""
@@ -213,13 +218,16 @@ def _load_practice(
     except LoadError as exc:
         problems.extend(exc.problems)
         return None
-    # A frozen text was checked when it was published; its checksum keeps it so.
     if marks is not None:
         marks[path] = document.marks
+    # A frozen text (check_text=False) is printed and shown like a living one, so it passes every
+    # check that keeps readers safe (a checksum proves only that it did not change, not that it
+    # was checked); only the editorial rules of its day stand: sections and prompts may change
+    # later, and a published text never does. Its links are judged from practices/, where it was written.
     for found in (
         check_body(document.body, vocabulary.sections, path, project.root, vocabulary.prompts)
         if check_text
-        else []
+        else check_body(document.body, (), project.practices / path.name, project.root)
     ):
         problems.append(Problem(display, document.body_line + found.line - 1, found.column, found.message))
     ctx = Context(document, display, problems, vocabulary.terms)
@@ -368,14 +376,15 @@ def _check_print_assets(project: Project, problems: list[Problem]) -> None:
 def _check_across(catalog: Catalog, problems: list[Problem]) -> None:
     titles: dict[str, Practice] = {}
     for practice in catalog.practices.values():
-        key = " ".join(practice.title.casefold().split())
-        first = titles.setdefault(key, practice)
+        # Compared as a reader sees them: capitals, spacing, invisible and look-alike characters aside.
+        first = titles.setdefault(skeleton(practice.title), practice)
         if first is not practice:
+            same = "is already used by" if first.title == practice.title else "looks the same as the title of"
             problems.append(
                 catalog.problem_at(
                     practice.path,
                     ("title",),
-                    f"the title '{practice.title}' is already used by {catalog.project.display(first.path)}; "
+                    f"the title '{practice.title}' {same} {catalog.project.display(first.path)}; "
                     "titles must be unique",
                 )
             )
@@ -391,6 +400,12 @@ def _check_across(catalog: Catalog, problems: list[Problem]) -> None:
 
 
 def _load_volumes(catalog: Catalog, problems: list[Problem]) -> None:
+    history = read_history(catalog.project.root)
+    _load_volume_folders(catalog, history, problems)
+    _check_publications(catalog, history, problems)
+
+
+def _load_volume_folders(catalog: Catalog, history: History, problems: list[Problem]) -> None:
     project = catalog.project
     if not project.volumes.is_dir():
         return
@@ -408,7 +423,7 @@ def _load_volumes(catalog: Catalog, problems: list[Problem]) -> None:
                 )
             )
             continue
-        volume = _load_volume(catalog, folder, problems)
+        volume = _load_volume(catalog, folder, history, problems)
         if volume is None:
             continue
         if volume.number != int(match.group(1)):
@@ -443,7 +458,7 @@ def _load_volumes(catalog: Catalog, problems: list[Problem]) -> None:
             break
 
 
-def _load_volume(catalog: Catalog, folder: Path, problems: list[Problem]) -> Volume | None:
+def _load_volume(catalog: Catalog, folder: Path, history: History, problems: list[Problem]) -> Volume | None:
     project = catalog.project
     manifest = folder / MANIFEST
     display = project.display(manifest)
@@ -500,7 +515,7 @@ def _load_volume(catalog: Catalog, folder: Path, problems: list[Problem]) -> Vol
     if volume.is_published and volume.published is None:
         ctx.report(("status",), "a published volume needs its publication date: 'published: YYYY-MM-DD'")
     if volume.is_published:
-        _check_frozen(catalog, volume, problems)
+        _check_frozen(catalog, volume, history, problems)
     errata_path = folder / ERRATA
     if errata_path.is_file():
         volume = _with_errata(catalog, volume, errata_path, problems)
@@ -527,9 +542,12 @@ def _with_errata(catalog: Catalog, volume: Volume, path: Path, problems: list[Pr
     return dataclasses.replace(volume, errata=errata.errata)
 
 
-def _check_frozen(catalog: Catalog, volume: Volume, problems: list[Problem]) -> None:
+def _check_frozen(catalog: Catalog, volume: Volume, history: History, problems: list[Problem]) -> None:
     project = catalog.project
     sums_path = volume.folder / CHECKSUMS
+    display = project.display(sums_path)
+    publication = history.publications.get(volume.number)
+    sums: dict[str, str] | None = None
     if not sums_path.is_file():
         problems.append(
             Problem(
@@ -537,11 +555,38 @@ def _check_frozen(catalog: Catalog, volume: Volume, problems: list[Problem]) -> 
                 None,
                 None,
                 f"{volume.label} is published but has no {CHECKSUMS}; restore it from the repository's "
-                f"history (git checkout -- {project.display(sums_path)})",
+                f"history (git checkout -- {display})",
             )
         )
+    else:
+        try:
+            checksums = parse_checksums(read_text(sums_path, display), display)
+            problems.extend(checksums.problems)
+            sums = checksums.sums
+        except LoadError as exc:
+            problems.extend(exc.problems)
+    if publication is not None:
+        # The sums the volume was published with, not the ones beside it, which a pull request can edit.
+        if sums_path.is_file():
+            published_in = f"{volume.label} was published with in {publication.where}"
+            problems.extend(
+                compare_checksums(sums_path.read_bytes(), publication.checksums, display, published_in)
+            )
+        sums = parse_checksums(publication.checksums.decode("utf-8", errors="replace"), display).sums
+        if publication.folder != project.display(volume.folder):
+            problems.append(
+                Problem(
+                    project.display(volume.folder),
+                    None,
+                    None,
+                    f"{volume.label} was published as {publication.folder} ({publication.where}); a published "
+                    f"volume never changes: rename the folder back to {publication.folder}",
+                )
+            )
+    else:
+        _report_unheld(catalog, volume, history, problems)
+    if sums is None:
         return
-    sums = read_checksums(volume.folder)
     present = {path.relative_to(volume.folder).as_posix(): path for path in frozen_files(volume.folder)}
     for name, digest in sums.items():
         path = volume.folder / name
@@ -591,3 +636,53 @@ def _check_frozen(catalog: Catalog, volume: Volume, problems: list[Problem]) -> 
         practice = _load_practice(project, vocabulary, path, dt.date.max, problems, check_text=False)
         if practice is not None:
             catalog.frozen[(volume.number, slug)] = practice
+
+
+def _report_unheld(catalog: Catalog, volume: Volume, history: History, problems: list[Problem]) -> None:
+    """Say that ``volume`` could be held only to its own SHA256SUMS: a problem in CI, where a pull request's
+    checkout must carry the history, and a note elsewhere."""
+    display = catalog.project.display(volume.folder / CHECKSUMS)
+    if history.gap:
+        message = f"cannot be held to the commit that published {volume.label}: {history.gap}"
+    elif history.repository:
+        message = (
+            f"no commit on this branch publishes {volume.label}, so it is held only to this {CHECKSUMS}, "
+            "which a pull request can edit; commit what 'compendium volume publish' wrote"
+        )
+    else:
+        message = (
+            f"is the only record of what {volume.label} was published with: the project is not in a git "
+            "repository, whose history would hold the commit that published it"
+        )
+    found = Problem(display, None, None, message)
+    (problems if history.strict and history.repository else catalog.notes).append(found)
+
+
+def _check_publications(catalog: Catalog, history: History, problems: list[Problem]) -> None:
+    """A volume the history says was published is still there, and still published."""
+    project = catalog.project
+    for number, publication in history.publications.items():
+        volume = catalog.volumes.get(number)
+        if volume is not None and not volume.is_published:
+            problems.append(
+                catalog.problem_at(
+                    volume.folder / MANIFEST,
+                    ("status",),
+                    f"{volume.label} was published in {publication.where}; a published volume stays published: "
+                    f"restore 'status: published' and record corrections in {ERRATA}",
+                )
+            )
+        elif volume is None and not any(
+            (match := FOLDER.fullmatch(folder.name)) and int(match.group(1)) == number
+            for folder in (project.volumes.iterdir() if project.volumes.is_dir() else ())
+        ):  # a folder with this number that did not load has its own problems
+            problems.append(
+                Problem(
+                    project.display(project.volumes),
+                    None,
+                    None,
+                    f"Volume {number} was published in {publication.where} as {publication.folder} and is "
+                    f"gone; a published volume is never removed: restore it (git checkout "
+                    f"{publication.commit[:12]} -- {publication.folder})",
+                )
+            )

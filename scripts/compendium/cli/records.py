@@ -129,6 +129,9 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
             or any(s in (".", "") for s in scopes)
         ]
     report(problems, args.format)
+    if catalog is not None and args.format == "text":
+        for note in catalog.notes:
+            print(f"note: {note}", file=sys.stderr)
     if problems:
         if args.format == "text":
             files = len({p.path for p in problems})

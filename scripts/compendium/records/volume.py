@@ -4,6 +4,11 @@ A published volume never changes silently: ``publish`` copies each practice's
 text as published into ``frozen/`` and writes ``SHA256SUMS`` over the manifest,
 the foreword and the frozen texts. Validation recomputes the sums and names any
 file that changed. Corrections go into ``errata.yml``, which is not frozen.
+
+``SHA256SUMS`` sits beside the texts it guards, so a pull request could edit both;
+validation therefore holds it to the copy in the commit that published the volume
+(:mod:`compendium.records.history`) and refuses any line that is not one file's sum,
+once.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from compendium.records.fields import (
     received,
 )
 from compendium.records.loader import KeyPath
+from compendium.records.problem import Problem
 
 MANIFEST = "volume.yml"
 FOREWORD = "foreword.md"
@@ -158,15 +164,122 @@ def frozen_files(folder: Path) -> list[Path]:
     return files
 
 
-def read_checksums(folder: Path) -> dict[str, str]:
-    """``SHA256SUMS`` as ``{relative path: hex digest}`` (the format of ``sha256sum``)."""
-    sums: dict[str, str] = {}
-    path = folder / CHECKSUMS
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            digest, _, name = line.partition("  ")
-            sums[name.strip()] = digest.strip()
-    return sums
+CHECKSUM_LINE = re.compile(r"([0-9a-f]{64})  (.+)")
+"""A line of ``SHA256SUMS`` as ``publish`` (and ``sha256sum``) writes it: the digest, two spaces, the file."""
+COVERED = re.compile(r"volume\.yml|foreword\.md|frozen/[^/\\]+\.md|frozen/vocabulary\.yml")
+"""The names :func:`frozen_files` can give: a line naming anything else (``../``, a sub-folder) is refused."""
+
+
+@dataclass(frozen=True)
+class Checksums:
+    """``SHA256SUMS`` read strictly: each file's digest and line, and what is wrong with the file."""
+
+    sums: dict[str, str]
+    """Relative path -> hex digest; a file listed twice keeps its first line (and is a problem)."""
+    lines: dict[str, int]
+    """Relative path -> the line that lists it."""
+    problems: list[Problem]
+
+
+def parse_checksums(text: str, display: str) -> Checksums:
+    """``SHA256SUMS``, each line one covered file's digest, each file once; ``display`` names it in problems.
+
+    ``sha256sum -c`` reads a file listed twice twice, and a dictionary keeps the last line: either way
+    an appended line would have overridden the sum publish wrote. Here the first line stands and every
+    line that is not a new file's sum is a problem."""
+    checksums = Checksums({}, {}, [])
+    lines = text.split("\n")
+    if lines[-1] == "":  # the newline that ends the last line
+        lines.pop()
+    for number, line in enumerate(lines, start=1):
+        match = CHECKSUM_LINE.fullmatch(line)
+        if match is None:
+            checksums.problems.append(
+                Problem(
+                    display,
+                    number,
+                    None,
+                    "expected '<64 lowercase hex digits>  <file>' (two spaces between), as "
+                    f"'compendium volume publish' writes it; received {_quoted(line)}",
+                )
+            )
+            continue
+        digest, name = match.groups()
+        if not COVERED.fullmatch(name):
+            checksums.problems.append(
+                Problem(
+                    display,
+                    number,
+                    None,
+                    f"lists {_quoted(name)}, which a volume's checksums never cover; expected {MANIFEST}, "
+                    f"{FOREWORD} or a file in {FROZEN}/",
+                )
+            )
+        elif name in checksums.lines:
+            checksums.problems.append(
+                Problem(
+                    display,
+                    number,
+                    None,
+                    f"lists {_quoted(name)} again (first on line {checksums.lines[name]}); expected each file "
+                    "once, with the sum it was published with",
+                )
+            )
+        else:
+            checksums.sums[name] = digest
+            checksums.lines[name] = number
+    return checksums
+
+
+def compare_checksums(working: bytes, published: bytes, display: str, published_in: str) -> list[Problem]:
+    """A problem for each line where ``working`` is not byte for byte the ``SHA256SUMS`` ``published_in``
+    says (e.g. "Volume 1 was published with in commit 2f32e73d024d (2026-11-23)")."""
+    if working == published:
+        return []
+    ours, theirs = _lines(working), _lines(published)
+    problems = [
+        Problem(
+            display,
+            index + 1,
+            None,
+            f"differs from the {CHECKSUMS} {published_in}: expected {_line(theirs, index)}, "
+            f"received {_line(ours, index)}",
+        )
+        for index in range(max(len(ours), len(theirs)))
+        if _line(ours, index) != _line(theirs, index)
+    ]
+    if not problems:  # the same lines: only the newline after the last one differs
+        problems.append(
+            Problem(
+                display,
+                len(ours),
+                None,
+                f"differs from the {CHECKSUMS} {published_in}: expected "
+                + ("a newline, received the end of the file" if published.endswith(b"\n") else
+                   "the end of the file, received a newline"),
+            )
+        )  # fmt: skip
+    return problems
+
+
+def _lines(text: bytes) -> list[bytes]:
+    lines = text.split(b"\n")
+    if lines[-1] == b"":  # the newline that ends the last line
+        lines.pop()
+    return lines
+
+
+def _line(lines: list[bytes], index: int) -> str:
+    """Line ``index`` (from 0) of ``lines`` as a problem quotes it."""
+    if index >= len(lines):
+        return "the end of the file"
+    return _quoted(lines[index].decode("utf-8", errors="replace"))
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a problem quotes it: in quotes, cut short, invisible characters shown as escapes."""
+    shown = text if len(text) <= 120 else text[:117] + "..."
+    return "'" + shown.encode("unicode_escape").decode("ascii").replace("'", "\\'") + "'"
 
 
 def checksums_text(folder: Path) -> str:
