@@ -904,6 +904,10 @@ def test_materialized_pages_carry_record_text_only_as_sanitized_html(
     record = record.replace("## Need\nN.", "## Need\n" + PASSWORD_FORM).replace("Golden minimal", "Sign-in")
     root = fixture_project(tmp_path / "project", {"form.md": record})
     assert main(["--root", str(root), "materialize", "--no-pdf", str(tmp_path / "out")]) == 0
-    page = (tmp_path / "out" / "docs" / "practices" / "form.md").read_text(encoding="utf-8")
+    docs = tmp_path / "out" / "docs"
+    # Record text travels as tokens, its sanitized HTML beside them for `compendium finish` to put back.
+    blocks = json.loads((docs / "compendium-finishing.json").read_text(encoding="utf-8"))["blocks"]
+    page = (docs / "practices" / "form.md").read_text(encoding="utf-8")
+    page = re.sub(r"CMPBLOCK[0-9A-F]+", lambda token: blocks.get(token.group(0), ""), page)
     assert "<form" not in page and "<input" not in page
     assert "&lt;form/action=https://evil.example/c method=post&gt;" in page

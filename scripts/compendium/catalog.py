@@ -15,6 +15,7 @@ from pathlib import Path
 from compendium.cache import tracked_cache_problems
 from compendium.parallel import DEFAULT_PROCESSES, map_in_halves
 from compendium.records.body import check_body
+from compendium.records.docs_folder import check_docs_folder
 from compendium.records.fields import (
     SLUG,
     Context,
@@ -152,6 +153,7 @@ def load_catalog(
             catalog.practices[practice.slug] = practice
     _check_practice_folder(project, problems)
     _check_print_assets(project, problems)
+    problems.extend(check_docs_folder(project))  # a page there would skip the sanitizer and the policy
     problems.extend(tracked_cache_problems(project.root))
     _check_across(catalog, problems)
     _load_volumes(catalog, problems)

@@ -37,10 +37,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     materialize.set_defaults(run=_materialize)
     finish = sub.add_parser(
         "finish",
-        help="index a site built from the materialized tree and give its pages their security policy",
+        help="sanitize and index a site built from the materialized tree and give its pages their security policy",
         description="Do to SITE, built by another generator from 'compendium materialize', what the MkDocs "
-        "plugin does to the site it builds: index the practice pages with Pagefind for 'Find a practice', and "
-        "declare the site's Content-Security-Policy in every page. Running it twice changes nothing more.",
+        "plugin does to the site it builds: sanitize each generated page's text and put the templates' blocks "
+        "back, index the practice pages with Pagefind for 'Find a practice', and declare the site's "
+        "Content-Security-Policy in every page (a page holding an inline script the templates do not write "
+        "is an error). Running it twice changes nothing more.",
     )
     finish.add_argument("site", metavar="SITE", help="the built site's folder (e.g. DIR/site)")
     finish.set_defaults(run=_finish)
@@ -90,16 +92,27 @@ def _materialize(args: argparse.Namespace, project: Project) -> int:
 
 
 def _finish(args: argparse.Namespace, project: Project) -> int:
-    from compendium.site.policy import declare_policy
+    from compendium.settings import Settings
+    from compendium.site.finishing import FinishError, finish_pages
+    from compendium.site.materialize import MaterializeError, read_config
+    from compendium.site.policy import declare_policy, generator_scripts
     from compendium.site.search import SearchError, index_built_site
 
     site = Path(args.site)
     if not (site / "index.html").is_file():
         raise UsageError(f"{site}: expected a built site (a folder with index.html), found none")
     try:
-        print(index_built_site(site))
-    except SearchError as exc:
+        data = read_config(project.root / "mkdocs.yml", project.display)
+        finished = finish_pages(site)  # first: the index and the policy read the finished pages
+        summary = index_built_site(site)
+    except (MaterializeError, FinishError, SearchError) as exc:
         print(f"compendium: error: {exc}", file=sys.stderr)
         return 1
-    print(f"security policy declared in {declare_policy(site)} page(s)")
-    return 0
+    print(f"text sanitized and completed in {finished} page(s)")
+    print(summary)
+    scripts = generator_scripts(data, project.root)
+    given, problems = declare_policy(site, scripts, Settings.from_mkdocs_data(data).site_url)
+    print(f"security policy declared in {given} page(s)")
+    for problem in problems:
+        print(f"compendium: error: {problem}", file=sys.stderr)
+    return 1 if problems else 0

@@ -13,25 +13,35 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from compendium.cache import LOCKS, PDF, CacheError, cache_folder, prepare_folder
 from compendium.catalog import Catalog, load_catalog
 from compendium.files import Lock
 from compendium.plugin.config import CompendiumConfig
 from compendium.plugin.structure import ConvertedPage
+from compendium.records.docs_folder import stray_pages
 from compendium.records.problem import Problem
 from compendium.records.project import Project
 from compendium.settings import Settings, pdf_name, url_of
 from compendium.site.converter import Converter, finish_html
 from compendium.site.pages import build_site
-from compendium.site.policy import with_policy
+from compendium.site.policy import (
+    TemplateScripts,
+    declared_policy,
+    jinja_renderer,
+    template_scripts,
+    unapproved_script,
+    with_policy,
+)
 from compendium.site.preview import with_problems
 from compendium.site.search import Indexing, SearchError
 
@@ -39,6 +49,9 @@ if TYPE_CHECKING:
     from compendium.printing.edition import Edition
 
 log = logging.getLogger("mkdocs.plugins.compendium")
+
+_HEAD_READ = 8192
+"""How much of each written page the closing check reads first to find its policy."""
 
 TEMPLATES = Path(__file__).parent / "templates"
 """The plugin's own theme partials, which only a MkDocs build uses (see partials/cmp-cached.html)."""
@@ -84,6 +97,12 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         """The problems of the last load, while serving: every page shows them until they are fixed."""
         self.last_good: Catalog | None = None
         """While serving, the last catalog without problems: the preview keeps showing it."""
+        self.scripts: TemplateScripts | None = None
+        """The inline scripts the theme's templates write: the only ones a page's policy lets run."""
+        self.base_url = "."
+        """The ``base_url`` of the page being written (its scripts are rendered with it)."""
+        self.unapproved: list[str] = []
+        """The build's pages that hold an inline script no template writes: the build fails naming each."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # With on_startup defined, MkDocs keeps this plugin for every rebuild of one `mkdocs serve`,
@@ -137,7 +156,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         assert self.project is not None
         processes = self.config.concurrency
         catalog, problems = load_catalog(self.project, processes=processes)
-        problems += self._unsafe_site_files(files, config)
+        problems += self._unsafe_site_files(files, config, problems)
         if problems or catalog is None:
             for problem in problems:
                 log.error(str(problem))
@@ -198,9 +217,12 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             )
         return files
 
-    def _unsafe_site_files(self, files: Files, config: MkDocsConfig) -> list[Problem]:
+    def _unsafe_site_files(
+        self, files: Files, config: MkDocsConfig, problems: list[Problem]
+    ) -> list[Problem]:
         """The docs folder's files and the theme overrides MkDocs would publish or render, that are
-        links or lie outside the project: the build reads only the project's own regular files."""
+        links or lie outside the project (the build reads only the project's own regular files), and
+        the docs folder's would-be pages not among ``problems`` already."""
         assert self.project is not None
         docs = Path(config.docs_dir).absolute()
         paths = [
@@ -209,9 +231,13 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             if file.abs_src_path and Path(file.abs_src_path).absolute().is_relative_to(docs)
         ]
         custom = config.theme.custom_dir
+        refused = self.project.refused(paths)
+        # A page in the docs folder would skip the sanitizer; load_catalog names those of the
+        # project's own mkdocs.yml already.
+        refused += [problem for problem in stray_pages(self.project, paths) if problem not in problems]
         if custom:
-            paths += sorted(Path(custom).rglob("*"))
-        return self.project.refused(paths)
+            refused += self.project.refused(sorted(Path(custom).rglob("*")))
+        return refused
 
     def _add(self, files: Files, file: File) -> None:
         existing = files.get_file_from_path(file.src_uri)
@@ -249,6 +275,11 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 [env.loader, PrefixLoader({"material": FileSystemLoader(str(material))})]
             )
         env.globals["compendium_cache"] = {}
+        # The policy's hashes: every inline script the theme's templates write, rendered as this build
+        # renders them (undefined names fail, so a script needing a page's own values gets no hash).
+        strict = env.overlay(undefined=StrictUndefined)
+        self.scripts = TemplateScripts(template_scripts(theme_dirs), [jinja_renderer(strict)], config)
+        self.unapproved = []
         # Jinja checks a template's file for changes at every include: on a 1,000-practice site,
         # 56,000 checks. Templates cannot change during a build, and each build (each save under
         # `mkdocs serve` too) makes a new environment.
@@ -280,19 +311,60 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                     raise PluginError(str(exc)) from None
         return html
 
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        self.base_url = context["base_url"]  # the page's scripts are rendered with it (see _finished)
+        return context
+
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        self.base_url = context["base_url"]  # 404.html's: the site's path, since it is served anywhere
+        return context
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return self._finished(output)
+        return self._finished(output, page.file.dest_uri)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         # The theme's own pages (404.html) carry the policy too; sitemap.xml is no page.
-        return self._finished(output_content) if template_name.endswith(".html") else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        return self._finished(output_content, template_name)
 
-    def _finished(self, html: str) -> str:
-        """A written page as readers get it: its policy, and while previewing, the records' problems."""
-        return with_policy(with_problems(html, self.problems, self.last_good is not None))
+    def _finished(self, html: str, name: str) -> str:
+        """A written page as readers get it: its policy, and while previewing, the records' problems.
+        An inline script no template writes gets no hash, and the build fails naming the page."""
+        assert self.scripts is not None
+        page, refused = with_policy(
+            with_problems(html, self.problems, self.last_good is not None),
+            self.scripts.hashes([self.base_url]),
+        )
+        self.unapproved += [unapproved_script(name, script, self.scripts) for script in refused]
+        return page
+
+    def _check_policies(self, config: MkDocsConfig) -> None:
+        """Fail the build for each page that holds an unapproved script, or that MkDocs wrote without
+        the theme (a file it copied, another plugin's page): every page carries the policy."""
+        site = Path(config.site_dir)
+        for path in sorted(site.rglob("*.html")):
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                head = handle.read(_HEAD_READ)  # the policy comes first in the head: no need to read on
+            if declared_policy(head) is None and declared_policy(path.read_text("utf-8", "replace")) is None:
+                self.unapproved.append(
+                    f"{path.relative_to(site).as_posix()}: expected a page written through the theme, "
+                    "which declares the site's security policy, received one without it"
+                )
+        if self.unapproved:
+            for problem in self.unapproved:
+                log.error(problem)
+            raise PluginError(
+                f"{len(self.unapproved)} page(s) would run a script the site did not write; see above"
+            )
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:
+            self._check_policies(config)
             printed = self._print_volumes(config) if self.config.pdf else []
             searched = ""
             if self.indexing is not None:

@@ -9,9 +9,10 @@ yet. The materialized tree needs neither::
     DIR/overrides/    the theme overrides
 
 ``zensical build -f DIR/mkdocs.yml`` (or ``mkdocs build``) then makes the site in
-``DIR/site``, and ``compendium finish DIR/site`` does what the plugin does after a
-MkDocs build: it indexes the practice pages for the finder and gives every page
-the site's security policy.
+``DIR/site``, and ``compendium finish DIR/site`` does what the plugin does in a
+MkDocs build: it sanitizes each generated page's text and puts the templates'
+blocks back (:mod:`compendium.site.finishing`), indexes the practice pages for
+the finder and gives every page the site's security policy.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ import yaml
 from markupsafe import escape
 
 from compendium.catalog import Catalog
+from compendium.records.docs_folder import stray_pages
 from compendium.settings import Settings, pdf_name
-from compendium.site.pages import build_site
+from compendium.site.converter import split_front_matter
+from compendium.site.finishing import FINISHING, Stash
+from compendium.site.pages import Page, build_site
 
 CONFIG = "mkdocs.yml"
 """The tree's settings file, beside its ``docs`` and ``overrides`` folders."""
@@ -76,7 +80,7 @@ def materialize(
     custom_dir = base / str(theme["custom_dir"]) if theme.get("custom_dir") else None
     own = _files_under(docs_dir)
     overrides = _files_under(custom_dir) if custom_dir else []
-    refused = project.refused([*own, *overrides])
+    refused = project.refused([*own, *overrides]) + stray_pages(project, own)
     if refused:
         raise MaterializeError("\n".join(str(problem) for problem in refused))
     if print_volumes is not None:
@@ -84,8 +88,10 @@ def materialize(
             settings, pdfs={number: pdf_name(volume) for number, volume in catalog.volumes.items()}
         )
     pages, assets = build_site(catalog, settings)
-    generated = {page.path: with_escaped_metadata(page.markdown).encode("utf-8") for page in pages}
+    stash = Stash.new()
+    generated = {page.path: _stashed(page, stash).encode("utf-8") for page in pages}
     generated |= {asset.path: asset.content for asset in assets}
+    generated[FINISHING] = stash.data()
     for path in own:
         name = path.relative_to(docs_dir).as_posix()
         if name in generated:
@@ -134,6 +140,14 @@ def with_escaped_metadata(markdown: str) -> str:
     escaped = {key: str(escape(value)) if isinstance(value, str) else value for key, value in meta.items()}
     front = yaml.safe_dump(escaped, sort_keys=False, allow_unicode=True, width=1_000_000)
     return FRONT_MATTER + front + markdown[end + 1 :]
+
+
+def _stashed(page: Page, stash: Stash) -> str:
+    """``page`` as the tree holds it: its metadata escaped, then the Markdown the plugin converts, with
+    the templates' blocks and record text as tokens that ``compendium finish`` puts back."""
+    document = with_escaped_metadata(page.stashed or page.markdown)
+    body = split_front_matter(document)
+    return stash.page(document[: len(document) - len(body)], body, page.blocks)
 
 
 def read_config(path: Path, display: Callable[[Path], str]) -> dict[str, Any]:
