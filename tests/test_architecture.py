@@ -1,8 +1,8 @@
 """The package's tree shows the pipeline: each stage a folder, importing only from the stages before it.
 
-records -> catalog -> editorial, contribute -> settings -> render -> site, printing -> plugin, cli
+records -> cache -> catalog -> editorial, contribute -> settings -> render -> site, printing -> plugin, cli
 
-(after the shared base: ``parallel`` and ``files``)
+(after the shared base: ``parallel``, ``files`` and ``typefaces``)
 
 Read from the source (every import, at the top of a module or inside a function),
 so a deferred import cannot hide a cycle.
@@ -21,8 +21,9 @@ from .conftest import REPO
 PACKAGE = REPO / "scripts" / "compendium"
 
 STAGES: list[set[str]] = [
-    {"__init__", "parallel", "files"},
+    {"__init__", "parallel", "files", "typefaces"},
     {"records"},
+    {"cache"},
     {"catalog"},
     {"editorial", "contribute"},
     {"settings"},

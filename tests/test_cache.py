@@ -24,9 +24,9 @@ from compendium.catalog import load_catalog
 from compendium.cli.main import main
 from compendium.printing.edition import edition_data, inputs_digest, print_volume, source_date
 from compendium.records.project import Project
-from compendium.render.typefaces import font_folder
 from compendium.settings import Settings
 from compendium.site.fonts import LATIN, WEB_FONTS
+from compendium.typefaces import font_folder
 
 from .conftest import RECORDS, REPO
 from .sitebuild import fixture_project, mkdocs_build, seed_font_cache

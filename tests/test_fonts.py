@@ -29,7 +29,7 @@ def test_each_weight_is_a_small_woff2_with_the_letters_the_pages_use(tmp_path: P
 
 
 def test_cutting_is_reproducible() -> None:
-    from compendium.render.typefaces import font_folder
+    from compendium.typefaces import font_folder
 
     package, name, _ = WEB_FONTS[0]
     font = (font_folder(package) / name).read_bytes()

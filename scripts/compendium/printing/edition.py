@@ -35,8 +35,8 @@ from compendium.printing.typeset import volume_data
 from compendium.records.practice import Practice
 from compendium.records.volume import Volume
 from compendium.render.markdown import Links
-from compendium.render.typefaces import FONT_PACKAGES, font_folder
 from compendium.settings import practice_path, url_of
+from compendium.typefaces import FONT_PACKAGES, font_folder
 
 TEMPLATE = "volume.typ"
 DATA = "volume.json"
@@ -90,7 +90,7 @@ def print_links(volume: Volume, site_url: str) -> Links:
 def edition_data(catalog: Catalog, volume: Volume, moment: dt.datetime, site_url: str = "") -> str:
     """The volume as the JSON document the template reads, dated ``moment``."""
     data = volume_data(catalog, volume, print_links(volume, site_url), moment)
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False)
 
 
 def font_paths() -> list[str]:

@@ -12,16 +12,24 @@ the outputs would, with the line and column:
   another order than it is stored, and isolates (U+2066-U+2069) that are not
   closed on the same line;
 * in text that no field check reads (bodies, forewords), control characters
-  other than tab and line breaks.
+  other than tab and line breaks;
+* characters that the print edition's typefaces have no letter for (an emoji,
+  Arabic, Chinese): Typst refuses to write a PDF/UA text it cannot show, and
+  the edition uses only the pinned Source Serif and Source Sans (see
+  :mod:`compendium.typefaces`). Spaces and invisible format characters need no
+  letter; U+FEFF, which PDF/UA forbids inside text, is refused.
 
 Every pattern here is a single character class: it cannot backtrack.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from compendium.typefaces import FONT_PACKAGES, font_folder
 
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
@@ -30,6 +38,9 @@ _UNCARRIED = re.compile(f"[\ud800-\udfff{_NONCHARACTERS}\u202a-\u202e\u2066-\u20
 _CONTROLS = re.compile(
     f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}\u202a-\u202e\u2066-\u2069]"
 )
+PRINTED_FACES = ("SourceSerifPro-Regular.otf", "SourceSansPro-Regular.otf")
+"""The font file of each pinned package whose characters the print edition can set (the other weights
+of each family hold the same characters)."""
 _OPEN_ISOLATES = frozenset("\u2066\u2067\u2068")
 _CLOSE_ISOLATE = "\u2069"
 _BIDI_NAMES = {
@@ -70,7 +81,7 @@ def find_uncarried(text: str, *, controls: bool = False) -> Refusal | None:
         if unclosed is not None:
             return Refusal(unclosed, _isolate_message(text[unclosed]))
         checked_to = end
-    return None
+    return _find_unprintable(text)
 
 
 def describe(char: str) -> str:
@@ -110,3 +121,36 @@ def _unclosed(text: str, start: int, end: int) -> int | None:
                 return index
             opened.pop()
     return opened[0] if opened else None
+
+
+def _find_unprintable(text: str) -> Refusal | None:
+    """The first character of ``text`` the print edition's typefaces cannot show, or None (linear)."""
+    missing = {char for char in set(text) - printable_characters() if not _needs_no_letter(char)}
+    if not missing:
+        return None
+    index, char = next((index, char) for index, char in enumerate(text) if char in missing)
+    name = unicodedata.name(char, "").title()
+    return Refusal(
+        index,
+        f"U+{ord(char):04X}{f' ({name})' if name else ''} is not in the print edition's typefaces "
+        "(Source Serif and Source Sans), so the PDF could not show it; write it in Latin, Greek or "
+        "Cyrillic letters, or leave it out",
+    )
+
+
+def _needs_no_letter(char: str) -> bool:
+    # Spaces and invisible format characters (zero-width joiners, soft hyphens) are set without a glyph
+    # (U+FEFF inside text PDF/UA refuses); control characters get their own message elsewhere.
+    return char != "\ufeff" and (char.isspace() or unicodedata.category(char) in ("Cf", "Cc"))
+
+
+@functools.cache
+def printable_characters() -> frozenset[str]:
+    """Every character one of the print edition's typefaces has a letter for."""
+    from fontTools.ttLib import TTFont
+
+    found: set[str] = set()
+    for package, face in zip(FONT_PACKAGES, PRINTED_FACES, strict=True):
+        cmap = TTFont(font_folder(package) / face, lazy=True)["cmap"].getBestCmap()
+        found.update(chr(code) for code in cmap)
+    return frozenset(found)

@@ -15,8 +15,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from compendium.cache import Cache
-from compendium.render.typefaces import font_folder
 from compendium.site.opendata import Asset
+from compendium.typefaces import font_folder
 
 FOLDER = "fonts"
 """Where the site serves them; ``overrides/assets/css/compendium.css`` names them there."""
