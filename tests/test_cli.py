@@ -467,7 +467,7 @@ def spy(function):
     return spied
 
 catalog._load_practice = spy(catalog._load_practice)
-pages.SiteBuilder._practice_page = spy(pages.SiteBuilder._practice_page)
+pages.SiteBuilder.practice_page = spy(pages.SiteBuilder.practice_page)
 out = {}
 for processes in (1, 2):
     loaded, problems = catalog.load_catalog(Project(Path(sys.argv[1])), processes=processes)
@@ -506,9 +506,9 @@ def test_loading_and_pages_in_two_processes_match_one(
     )
     assert result.returncode == 0, result.stderr
     one, two = (json.loads(result.stdout)[n] for n in ("1", "2"))
-    assert one["workers"] == ["_load_practice-parent", "_practice_page-parent"]
+    assert one["workers"] == ["_load_practice-parent", "practice_page-parent"]
     assert two["workers"] == [
-        "_load_practice-child", "_load_practice-parent", "_practice_page-child", "_practice_page-parent",
+        "_load_practice-child", "_load_practice-parent", "practice_page-child", "practice_page-parent",
     ]  # fmt: skip
     assert len(one["problems"]) > 1  # the bad record, and the titles repeated across records
     for key in ("problems", "practices", "marks", "pages"):

@@ -31,6 +31,7 @@ from compendium.plugin.structure import ConvertedPage
 from compendium.records.docs_folder import stray_pages
 from compendium.records.problem import Problem
 from compendium.records.project import Project
+from compendium.render.markdown import heading_slug
 from compendium.settings import Settings, pdf_name, url_of
 from compendium.site.converter import Converter, finish_html
 from compendium.site.pages import build_site
@@ -146,6 +147,9 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         digest = hashlib.sha1(str(site).encode()).hexdigest()[:12]
         self.lock = Lock(locks / f"build-{digest}.lock")
         self.lock.acquire(lambda: log.info(f"Waiting for another build of {site} to finish"))
+        # A record's heading never takes an id the theme or the templates use (Material's `__config`).
+        if "toc" in config.markdown_extensions:
+            config.mdx_configs.setdefault("toc", {}).setdefault("slugify", heading_slug)
         # `mkdocs serve` rebuilds when a record, the vocabulary or a volume changes.
         for folder in (self.project.practices, self.project.volumes):
             if folder.is_dir() and str(folder) not in config.watch:

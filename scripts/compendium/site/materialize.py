@@ -29,6 +29,7 @@ from markupsafe import escape
 
 from compendium.catalog import Catalog
 from compendium.records.docs_folder import stray_pages
+from compendium.render.markdown import HEADING_SLUG
 from compendium.settings import Settings, pdf_name
 from compendium.site.converter import split_front_matter
 from compendium.site.finishing import FINISHING, Stash
@@ -116,7 +117,9 @@ def materialize(
         if print_volumes is not None:
             count += print_volumes(docs)
         portable = portable_config(data, has_overrides=custom_dir is not None)
-        settings_text = HEADER + yaml.safe_dump(portable, sort_keys=False, allow_unicode=True)
+        settings_text = HEADER + yaml.dump(
+            portable, Dumper=_SettingsDumper, sort_keys=False, allow_unicode=True
+        )
         _write(staging / CONFIG, settings_text.encode("utf-8"))
         if target.exists():
             shutil.rmtree(target)
@@ -199,7 +202,34 @@ def portable_config(data: dict[str, Any], *, has_overrides: bool) -> dict[str, A
         plugins.append({"search": {"enabled": False}})
     if plugins:
         portable["plugins"] = plugins
+    portable["markdown_extensions"] = [
+        _with_heading_ids(entry) for entry in data.get("markdown_extensions") or []
+    ]
     return portable
+
+
+class _PythonName(str):
+    """A setting that names a Python object, written as MkDocs and Zensical both read it (``!!python/name:``)."""
+
+
+class _SettingsDumper(yaml.SafeDumper):
+    """YAML for the tree's settings: plain values, and :class:`_PythonName` as its tag."""
+
+
+_SettingsDumper.add_representer(
+    _PythonName, lambda dumper, name: dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{name}", "")
+)
+
+
+def _with_heading_ids(entry: object) -> object:
+    """The ``toc`` extension's entry with the site's heading ids (:func:`heading_slug`), as the plugin sets them."""
+    if entry == "toc":
+        entry = {"toc": {}}
+    if isinstance(entry, dict) and "toc" in entry:
+        options = dict(entry["toc"] or {})
+        options.setdefault("slugify", _PythonName(HEADING_SLUG))
+        return {**entry, "toc": options}
+    return entry
 
 
 def _plugin_name(entry: object) -> str:

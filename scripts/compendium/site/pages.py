@@ -163,7 +163,7 @@ class SiteBuilder:
     def pages(self) -> list[Page]:
         """Every page of the site, each rendered once."""
         # Practice pages first, on both cores when there are many.
-        pages = map_in_halves(self._practice_page, self.practices, self.processes)
+        pages = map_in_halves(self.practice_page, self.practices, self.processes)
         pages += [
             self._render(
                 "home.md.j2", "index.md", latest=self._latest_volume(), map=self._maps.draw(), **self._home()
@@ -299,7 +299,8 @@ class SiteBuilder:
             )
         return self._cards[key]
 
-    def _practice_page(self, practice: Practice) -> Page:
+    def practice_page(self, practice: Practice) -> Page:
+        """One practice's page, with its final HTML when the builder has a converter."""
         source = self.catalog.project.display(practice.path)
         volumes = self.catalog.volumes_of(practice.slug)
         page = self._render(
