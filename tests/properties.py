@@ -15,6 +15,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 from typing import Any
 
 from hypothesis import strategies as st
@@ -268,6 +269,10 @@ class _Page(HTMLParser):
         return " ".join("".join(self.text[part]).split())
 
 
+def _refuse_constant(name: str) -> None:
+    raise AssertionError(f"the open data holds {name}, which JSON does not")
+
+
 def check_record(root: Path, text: str) -> str:
     """Write ``text`` as the generated record and hold the promise; say which way it went."""
     record = root / "practices" / f"{RECORD}.md"
@@ -291,6 +296,11 @@ def check_record(root: Path, text: str) -> str:
     # The title and the summary come out as the very text the record gives, with no markup of their own.
     assert (parsed.shown("h1"), parsed.inner["h1"]) == (" ".join(practice.title.split()), [])
     assert (parsed.shown("lead"), parsed.inner["lead"]) == (" ".join(practice.summary.split()), [])
+    # The open data and the feed, which carry the same text: strict JSON, well-formed XML.
+    data = {asset.path: asset.content for asset in builder.open_data()}
+    json.loads(data["data/practices.json"], parse_constant=_refuse_constant)
+    feed = ElementTree.fromstring(data["feed.xml"])
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
     edition = print_volume(catalog, catalog.volumes[1], root / "volume.pdf")
     assert edition.pages >= 1
     return "published"

@@ -41,8 +41,8 @@ def _record(title: str, summary: str, region: str = "los-angeles-county") -> str
 
 
 @pytest.fixture(scope="module")
-def markdown_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A site whose title, summary, label and section title are written as Markdown; it validates."""
+def markdown_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project whose title, summary, label and section title are written as Markdown; it validates."""
     root = fixture_project(
         tmp_path_factory.mktemp("markdown") / "project", {"markdown.md": _record(MD_TITLE, MD_SUMMARY)}
     )
@@ -61,8 +61,18 @@ def markdown_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     (volume / "foreword.md").write_text("A foreword.\n", encoding="utf-8")
     assert main(["--root", str(root), "validate"]) == 0
-    site = root / "site"
-    result = mkdocs_build(root, site)
+    return root
+
+
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def markdown_site(request: pytest.FixtureRequest, markdown_project: Path) -> Path:
+    """The project built by MkDocs with the plugin, or materialized, built by Zensical and finished."""
+    if request.param == "zensical":
+        from .test_zensical import zensical_site
+
+        return zensical_site(markdown_project, markdown_project.parent / "tree")
+    site = markdown_project / "site"
+    result = mkdocs_build(markdown_project, site)
     assert result.returncode == 0, result.stderr
     return site
 
@@ -123,10 +133,11 @@ def test_a_summary_of_two_paragraphs_is_refused(
     [
         "Fresno K\u200b-16 Collaborative",  # a zero-width space
         "Fresn\u043e K-16 Collaborative",  # a Cyrillic o
-        "\uff26resno K-16 Collaborative",  # a fullwidth F
+        "Fresno K\u201016 Collaborative",  # a hyphen that is not the hyphen-minus
+        "Fresn\u03bf K-16 Co\u006c\u006caborative",  # a Greek omicron
         "FRESNO  K-16 collaborative",
     ],
-    ids=["zero-width", "cyrillic", "fullwidth", "case-and-spacing"],
+    ids=["zero-width", "cyrillic", "hyphen", "greek", "case-and-spacing"],
 )
 def test_a_title_that_looks_like_another_is_refused(
     twin: str, make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]

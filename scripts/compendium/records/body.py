@@ -27,6 +27,8 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from compendium.records.addresses import AddressError, read_email, read_web_address
+
 MAX_BODY_CHARS = 60_000
 """A practice's text is a few pages; anything longer belongs in a linked report."""
 
@@ -406,9 +408,18 @@ def judge_target(target: str, record: Path, root: Path) -> str | None:
     decoded = _normalise(target)
     scheme = _SCHEME.match(decoded)
     if scheme:
-        if scheme.group(1).lower() in ALLOWED_SCHEMES:
-            return None
-        return "is not allowed; links may use http, https or mailto, or point to a file in the project"
+        name = scheme.group(1).lower()
+        if name not in ALLOWED_SCHEMES:
+            return "is not allowed; links may use http, https or mailto, or point to a file in the project"
+        # Read as the reader's browser or mail program will read it: one host, one address.
+        try:
+            if name == "mailto":
+                read_email(urllib.parse.unquote(target.strip()[len("mailto:") :]))
+            else:
+                read_web_address(target.strip())
+        except AddressError as exc:
+            return str(exc)
+        return None
     if decoded.startswith("//"):
         return "is not allowed; write the full address with https://"
     path_part = urllib.parse.urlsplit(decoded).path

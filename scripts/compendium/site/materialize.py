@@ -202,9 +202,10 @@ def portable_config(data: dict[str, Any], *, has_overrides: bool) -> dict[str, A
         plugins.append({"search": {"enabled": False}})
     if plugins:
         portable["plugins"] = plugins
-    portable["markdown_extensions"] = [
-        _with_heading_ids(entry) for entry in data.get("markdown_extensions") or []
-    ]
+    if "markdown_extensions" in data:
+        portable["markdown_extensions"] = [
+            _with_heading_ids(entry) for entry in data["markdown_extensions"] or []
+        ]
     return portable
 
 

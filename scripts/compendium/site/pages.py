@@ -213,9 +213,14 @@ class SiteBuilder:
             )
         return pages
 
+    def open_data(self) -> list[Asset]:
+        """The open data: the records as JSON and CSV, their schema, and the Atom feed."""
+        return build_open_data(self.catalog, self.settings, self.env, url_of, self.schema)
+
     def assets(self) -> list[Asset]:
+        """Every file of the site that is not a page: the open data and the web fonts."""
         fonts = web_fonts(self.settings.cache / "fonts" if self.settings.cache is not None else None)
-        return build_open_data(self.catalog, self.settings, self.env, url_of, self.schema) + fonts
+        return self.open_data() + fonts
 
     # -- helpers used by templates -------------------------------------------------
 
