@@ -12,16 +12,15 @@ still puts every page into the theme, instead of after the whole site is written
 from __future__ import annotations
 
 import atexit
-import ctypes
 import html
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
+
+from compendium.parallel import die_with_parent
 
 BUNDLE = "pagefind"
 """The bundle's folder in the site, where the finder's script loads it from."""
@@ -61,31 +60,6 @@ def _pagefind_env() -> dict[str, str]:
 
 SCRATCH_PREFIX = "compendium-search-"
 """Scratch folders are named ``compendium-search-<pid>-…`` after the build that made them."""
-
-
-def _load_libc() -> ctypes.CDLL | None:
-    # Linux: a child can ask to be killed when its parent dies, however the parent dies. Looked up
-    # here, in the parent: between fork and exec the child must not load anything.
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl  # noqa: B018
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        return None
-    return libc
-
-
-_LIBC = _load_libc()
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent(parent: int) -> Callable[[], None]:
-    def arrange() -> None:  # runs in the child between fork and exec: no locks, no imports
-        if _LIBC is not None:
-            _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # the build died before the request took effect
-            os._exit(1)
-
-    return arrange
 
 
 def remove_abandoned(root: str | None) -> None:
@@ -161,7 +135,7 @@ class Indexing:
                 stderr=subprocess.PIPE,
                 text=True,
                 env=_pagefind_env(),
-                preexec_fn=_die_with_parent(os.getpid()),
+                preexec_fn=die_with_parent(os.getpid()),
             )
         except OSError as exc:
             self.cancel()
@@ -190,7 +164,13 @@ class Indexing:
         """Stop Pagefind if it runs and remove the scratch folder; safe to call more than once."""
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
-            self._process.communicate()
+            # Waits for the exit only: reading its pipes to the end (communicate) would also wait for
+            # any process that inherited them.
+            self._process.wait()
+        if self._process is not None:
+            for pipe in (self._process.stdout, self._process.stderr):
+                if pipe is not None:
+                    pipe.close()
         shutil.rmtree(self.folder, ignore_errors=True)
         atexit.unregister(self.cancel)
 
