@@ -336,7 +336,7 @@ def command_paths() -> list[list[str]]:
 def test_every_command_is_listed() -> None:
     leaves = sorted(" ".join(p) for p in command_paths() if p)
     assert leaves == [
-        "finish", "materialize", "new", "print", "schema", "stale", "validate", "vocabulary",
+        "finish", "materialize", "new", "print", "schema", "stale", "upgrade", "validate", "vocabulary",
         "volume", "volume cut", "volume list", "volume publish",
     ]  # fmt: skip
 
@@ -524,7 +524,7 @@ def test_vocabulary_lists_use_unused_and_missing_terms(
     code, out, _ = run(capsys, "--root", str(root), "vocabulary", "partner_types")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("partner_types: ") and lines[0].endswith(" terms, 2 used")
+    assert lines[0].startswith("partner_types: ") and lines[0].endswith(" terms, 3 used")
     assert (
         "     1  community-college                        Community college or college consortium" in lines
     )  # practices, not partners

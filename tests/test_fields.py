@@ -7,6 +7,7 @@ message, or the problems reported item by item with their lines.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from compendium.records.fields import (
     Choice,
     Context,
     Date,
+    Dollars,
     Email,
     Field,
     Figure,
@@ -61,9 +63,35 @@ EXPECT_ERROR: list[tuple[Field[Any], object, str]] = [
     (Date("d"), "2024-02-30", "'2024-02-30' is not a real date; expected YYYY-MM-DD"),
     (PartialDate("d"), "spring 2022", "expected a year, YYYY-MM or YYYY-MM-DD, received 'spring 2022'"),
     (PartialDate("d"), "2022-13", "'2022-13' is not a real date; expected YYYY, YYYY-MM or YYYY-MM-DD"),
-    (Amount("a"), "$250,000", "expected a whole number of dollars such as 250000, received '$250,000'"),
-    (Amount("a"), -5, "expected a whole number of dollars such as 250000, received -5"),
-    (Figure("n"), "about 90", "expected a number such as 120 or 12.5, received 'about 90'"),
+    (Amount("a"), "two million", "expected an amount in US dollars such as 250000, 122901.24, '$467,225' or '18.1 million', received 'two million'"),
+    (Amount("a"), -5, "expected an amount in US dollars such as 250000, 122901.24, '$467,225' or '18.1 million', received -5"),
+    (Amount("a"), "$1,00", "expected an amount in US dollars such as 250000, 122901.24, '$467,225' or '18.1 million', received '$1,00'"),
+    (Amount("a"), "122901.245", "'122901.245' is not a whole number of cents; give at most two decimals of a dollar"),
+    (Amount("a"), "1.2 trillion", "expected an amount in US dollars such as 250000, 122901.24, '$467,225' or '18.1 million', received '1.2 trillion'"),
+    (Amount("a"), "1001 billion", "is $1,001,000,000,000; an amount is at most $1,000,000,000,000"),
+    (Amount("a"), "Not to exceed $467,225", "'Not to exceed $467,225' is a ceiling: write the amount alone, with qualifier: at-most"),
+    (Amount("a"), "up to $122,902", "'up to $122,902' is a ceiling: write the amount alone, with qualifier: at-most"),
+    (Amount("a"), "about $10 million", "'about $10 million' is an estimate: write the amount alone, with qualifier: about"),
+    (Amount("a"), "more than $1 million", "'more than $1 million' is a floor: write the amount alone, with qualifier: more-than (or at-least)"),
+    (Amount("a"), "$18.1M", "write '$18.1M' with the word spelt out: 18.1 million"),
+    (Figure("n"), "about 90", "'about 90' holds more than the number: write value: 90 with qualifier: about"),
+    (Figure("n"), "50+", "'50+' holds more than the number: write value: 50 with qualifier: more-than (or at-least, if the source means 50 or more)"),
+    (Figure("n"), "more than 2,000", "'more than 2,000' holds more than the number: write value: 2000 with qualifier: more-than"),
+    (Figure("n"), "at least 25", "'at least 25' holds more than the number: write value: 25 with qualifier: at-least"),
+    (Figure("n"), "up to 10", "'up to 10' holds more than the number: write value: 10 with qualifier: at-most"),
+    (Figure("n"), "120-150", "'120-150' holds more than the number: write value: 120 with up_to: 150"),
+    (Figure("n"), "90%", "'90%' holds more than the number: write value: 90 with unit: percent"),
+    (Figure("n"), "$4,437", "'$4,437' holds more than the number: write value: 4437 with unit: dollars"),
+    (Figure("n"), "18.1 million", "'18.1 million' holds more than the number: write value: 18.1 with the unit in words, e.g. unit: 'million dollars'"),
+    (Figure("n"), "1,200", "write the number without commas: 1200"),
+    (Figure("n"), "many", "expected a number such as 120 or 12.5, received 'many'"),
+    (PartialDate("d", period="period"), "FY 2021-22", "'FY 2021-22' is a period, not a date; write it as period: FY 2021-22"),
+    (PartialDate("d", period="period"), "2021 to 2023", "'2021 to 2023' is a period, not a date; write it as period: 2021 to 2023"),
+    (PartialDate("d"), "FY 2021-22", "expected a year, YYYY-MM or YYYY-MM-DD, received 'FY 2021-22'"),
+    (PartialDate("d", words=("unknown", "ongoing")), "soon", "expected a year, YYYY-MM or YYYY-MM-DD or 'unknown' or 'ongoing', received 'soon'"),
+    (PartialDate("d"), "unknown", "expected a year, YYYY-MM or YYYY-MM-DD, received 'unknown'"),
+    (Term("r", "regions", open=True), {"new": "Veterans", "including spouses": None}, 'a comma inside {new: …} starts another field; put the name in quotes: {new: "Veterans, including spouses"}'),
+    (Term("r", "regions", open=True), {"new": "Veterans", "note": "x"}, "{new: …} holds only the name of the term; remove 'note'"),
     (Url("u"), "www.example.org", "expected a web address starting with https://, received 'www.example.org'"),
     (Email("e"), "info at example", "expected an e-mail address such as info@example.org, received 'info at example'"),
     (
@@ -87,6 +115,42 @@ EXPECT_ERROR: list[tuple[Field[Any], object, str]] = [
     (VolumeNumber("v"), "one", "expected a volume number such as 1, received 'one'"),
     (Choice("c", ("draft", "published")), "final", "expected one of draft, published, received 'final'"),
 ]  # fmt: skip
+
+
+ACCEPTED: list[tuple[Field[Any], object, object]] = [
+    (Amount("a"), 250000, Dollars(25000000)),
+    (Amount("a"), "122901.24", Dollars(12290124)),
+    (Amount("a"), "$467,225", Dollars(46722500)),
+    (Amount("a"), "18.1 million", Dollars(1810000000, "million")),
+    (Amount("a"), "$18.13 Million", Dollars(1813000000, "million")),
+    (Amount("a"), "1,000,000,000,000", Dollars(10**14)),
+    (Amount("a"), "0", Dollars(0)),
+    (PartialDate("d", words=("unknown", "ongoing")), "Unknown", "unknown"),
+    (PartialDate("d", words=("unknown", "ongoing")), "ongoing", "ongoing"),
+    (PartialDate("d", words=("unknown",)), 2022, "2022"),
+]
+"""Values a declaration takes, and what the model holds for them."""
+
+
+@pytest.mark.parametrize(("spec", "value", "held"), ACCEPTED, ids=lambda v: None)
+def test_accepted(spec: Field[Any], value: object, held: object) -> None:
+    assert spec.validate(value, ("x",), context([])) == held
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown", "exact"),
+    [
+        (Dollars(1810000000, "million"), "$18.1 million", "18100000"),
+        (Dollars(1813000000, "million"), "$18.13 million", "18130000"),
+        (Dollars(46722500), "$467,225", "467225"),
+        (Dollars(12290124), "$122,901.24", "122901.24"),
+        (Dollars(10**14), "$1,000,000,000,000", "1000000000000"),
+        (Dollars(5), "$0.05", "0.05"),
+    ],
+)
+def test_an_amount_is_exact_to_the_cent_and_shown_as_written(amount: Dollars, shown: str, exact: str) -> None:
+    assert str(amount) == shown
+    assert amount.exact == Decimal(exact)
 
 
 @pytest.mark.parametrize(("spec", "value", "message"), EXPECT_ERROR, ids=lambda v: None)

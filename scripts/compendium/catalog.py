@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from compendium.cache import tracked_cache_problems
@@ -239,11 +240,11 @@ def _load_practice(
         )
     except Reported:
         return None
-    _check_practice(practice, ctx, today)
+    _check_practice(practice, ctx, today, living=check_text)
     return practice
 
 
-def _check_practice(practice: Practice, ctx: Context, today: dt.date) -> None:
+def _check_practice(practice: Practice, ctx: Context, today: dt.date, living: bool = True) -> None:
     if practice.is_retired and not practice.retired:
         ctx.report(
             ("status",), "a retired practice needs 'retired:' with a line on why, shown in its page's banner"
@@ -266,8 +267,9 @@ def _check_practice(practice: Practice, ctx: Context, today: dt.date) -> None:
                 ("phases", index, "end"),
                 f"phases[{index + 1}] ends ({phase.end}) before it starts ({phase.start})",
             )
-    _check_partners(practice, ctx)
+    _check_partners(practice, ctx, living)
     _check_outcomes(practice, ctx)
+    _check_facts(practice, ctx)
     for index, source in enumerate(practice.sources):
         if not source.title and not source.url:
             ctx.report(("sources", index), f"sources[{index + 1}] needs a title, a url, or both")
@@ -282,16 +284,32 @@ def _check_practice(practice: Practice, ctx: Context, today: dt.date) -> None:
         ctx.report(("related",), "a practice cannot be related to itself")
 
 
-def _check_partners(practice: Practice, ctx: Context) -> None:
-    """The rules CONTRIBUTING.md gives for partners: a lead, each organisation once."""
+def _name_key(name: str) -> str:
+    """A partner's name as names are compared: case and spacing aside."""
+    return " ".join(name.casefold().split())
+
+
+def _check_partners(practice: Practice, ctx: Context, living: bool = True) -> None:
+    """The rules CONTRIBUTING.md gives for partners: a lead (or no_lead_named), each organisation once
+    (or once per phase, when its role changed between phases)."""
     names: dict[str, int] = {}
+    phases_of: dict[str, list[set[str]]] = {}
     for index, partner in enumerate(practice.partners):
-        key = " ".join(partner.name.casefold().split())
-        if key in names:
+        key = _name_key(partner.name)
+        earlier = phases_of.setdefault(key, [])
+        if key in names and (not partner.phases or any(not p or p & set(partner.phases) for p in earlier)):
             ctx.report(
                 ("partners", index, "name"),
                 f"partners[{index + 1}] repeats '{partner.name}' (first listed as partners[{names[key] + 1}]); "
-                "list an organisation once, with all its roles: role: [lead, fiscal-agent]",
+                "list an organisation once, with all its roles: role: [lead, fiscal-agent]; if its role "
+                "changed from one phase to another, give each entry its own phases "
+                "(phases: [planning], phases: [implementation])",
+            )
+        earlier.append(set(partner.phases))
+        if partner.renamed and not partner.formerly:
+            ctx.report(
+                ("partners", index, "renamed"),
+                f"partners[{index + 1}].renamed needs formerly: the name it had before",
             )
         names.setdefault(key, index)
         if partner.joined and partner.left and before(partner.left, partner.joined):
@@ -302,18 +320,32 @@ def _check_partners(practice: Practice, ctx: Context) -> None:
     for index, partner in enumerate(practice.partners):
         if partner.part_of is None:
             continue
-        key = " ".join(partner.part_of.casefold().split())
+        key = _name_key(partner.part_of)
         if key not in names or names[key] == index:
             ctx.report(
                 ("partners", index, "part_of"),
                 f"partners[{index + 1}].part_of: '{partner.part_of}' is not another partner of this practice; "
                 "name one of the partners listed (as written there)",
             )
-    if not any(partner.is_lead for partner in practice.partners):
+    leads = [index for index, partner in enumerate(practice.partners) if partner.is_lead]
+    if practice.no_lead_named and leads:
+        ctx.report(
+            ("no_lead_named",),
+            f"no_lead_named: true, but partners[{leads[0] + 1}] has role: {LEAD}; keep one",
+        )
+    elif not leads and not practice.no_lead_named and living:
+        # A frozen text keeps the rules of its day, when a convener counted as the lead.
+        conveners = [index for index, partner in enumerate(practice.partners) if CONVENER in partner.role]
+        tail = (
+            f" (a {CONVENER} no longer counts as the lead: if partners[{conveners[0] + 1}] led it, "
+            f"'compendium upgrade' writes role: [{CONVENER}, {LEAD}] for you)"
+            if conveners
+            else ""
+        )
         ctx.report(
             ("partners",),
-            f"no partner leads: give the lead organisation role: {LEAD}, first in the list "
-            f"(or role: {CONVENER}, for a partnership its convener leads)",
+            f"no partner leads: give the lead organisation role: {LEAD}, first in the list; if the sources "
+            f"name no lead, write no_lead_named: true{tail}",
         )
 
 
@@ -334,15 +366,24 @@ def _check_outcomes(practice: Practice, ctx: Context) -> None:
                 f"{where} needs its date: as_of (YYYY, YYYY-MM or YYYY-MM-DD) or period ('2021 to 2023'); "
                 "if the source gives none, write undated: true",
             )
-        if outcome.up_to is not None and float(outcome.up_to) < float(outcome.value):
+        if outcome.up_to is not None and Decimal(outcome.up_to) < Decimal(outcome.value):
             ctx.report(
                 ("outcomes", index, "up_to"),
                 f"{where}.up_to ({outcome.up_to}) is below value ({outcome.value}); a range runs low to high",
             )
-        if outcome.up_to is not None and outcome.qualifier in ("at-least", "more-than"):
+        if outcome.up_to is not None and outcome.qualifier in ("at-least", "more-than", "at-most"):
             ctx.report(
                 ("outcomes", index, "qualifier"),
                 f"{where} is a range (value to up_to), so it cannot also be '{outcome.qualifier}'",
+            )
+        if outcome.sources_disagree and not any(
+            _name_key(other.measure) == _name_key(outcome.measure) and other.source != outcome.source
+            for other in practice.outcomes
+        ):
+            ctx.report(
+                ("outcomes", index, "sources_disagree"),
+                f"{where} says sources disagree, but no other outcome gives '{outcome.measure}' from another "
+                "source; add the other source's figure with the same measure",
             )
     level = practice.evidence.level
     if level in EVIDENCED_LEVELS and not any(outcome.is_result for outcome in practice.outcomes):
@@ -351,6 +392,49 @@ def _check_outcomes(practice: Practice, ctx: Context) -> None:
             f"evidence level '{level}' needs at least one dated outcome of the practice itself under "
             "outcomes (not undated, not context, not the wider programme's); otherwise use 'emerging'",
         )
+
+
+def _check_facts(practice: Practice, ctx: Context) -> None:
+    """Funding, people, rules and seats: what names a partner names one listed; a number's words need
+    the number; a seat has a date."""
+    partners = {_name_key(partner.name) for partner in practice.partners}
+    named = [("funding", i, "recipient", f.recipient) for i, f in enumerate(practice.funding)]
+    named += [("people", i, "organisation", person.organisation) for i, person in enumerate(practice.people)]
+    for listed, index, name, value in named:
+        if value is not None and _name_key(value) not in partners:
+            ctx.report(
+                (listed, index, name),
+                f"{listed}[{index + 1}].{name}: '{value}' is not a partner of this practice; name one of the "
+                "partners listed (as written there), or add it to partners",
+            )
+    for index, funding in enumerate(practice.funding):
+        if funding.amount is None and funding.qualifier != "exact":
+            ctx.report(
+                ("funding", index, "qualifier"),
+                f"funding[{index + 1}].qualifier says how exact the amount is, but no amount is given",
+            )
+    for index, rule in enumerate(practice.rules):
+        if rule.value is None:
+            given = [name for name in ("unit", "per") if getattr(rule, name)]
+            given += ["qualifier"] if rule.qualifier != "exact" else []
+            if given:
+                ctx.report(
+                    ("rules", index, given[0]),
+                    f"rules[{index + 1}].{given[0]} belongs to a number; give it as value (25 for 'at least "
+                    "25%'), or leave it out",
+                )
+    for index, seat in enumerate(practice.governance):
+        if not (seat.since or seat.until or seat.as_of):
+            ctx.report(
+                ("governance", index),
+                f"governance[{index + 1}] needs a date: since, until, or as_of (the date of a roster or of "
+                "minutes that show it)",
+            )
+        if seat.since and seat.until and before(seat.until, seat.since):
+            ctx.report(
+                ("governance", index, "until"),
+                f"governance[{index + 1}] ends ({seat.until}) before it starts ({seat.since})",
+            )
 
 
 def _check_practice_folder(project: Project, problems: list[Problem]) -> None:

@@ -1,4 +1,4 @@
-"""The commands on records: validate, new, schema, stale."""
+"""The commands on records: validate, vocabulary, new, schema, upgrade, stale."""
 
 from __future__ import annotations
 
@@ -86,6 +86,22 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--check", action="store_true", help="exit 1 if the committed schema or issue form is not current"
     )
     schema.set_defaults(run=_schema)
+
+    upgrade = sub.add_parser(
+        "upgrade",
+        help="bring records written for an earlier model up to date, in place",
+        description="Rewrite records that the model no longer reads as they were meant (a convener "
+        "that led the practice now says lead), changing only those characters: comments, order and "
+        "quoting stay. Prints each change as path:line: what changed. Frozen texts of published "
+        "volumes are never changed.",
+    )
+    upgrade.add_argument(
+        "paths", nargs="*", metavar="PATH", help="records to upgrade (default: every record in practices/)"
+    )
+    upgrade.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if any record would change"
+    )
+    upgrade.set_defaults(run=_upgrade)
 
     stale = sub.add_parser(
         "stale",
@@ -327,6 +343,46 @@ def _new(args: argparse.Namespace, project: Project) -> int:
         "own text, then run 'compendium validate'"
     )
     return 0
+
+
+def _upgrade(args: argparse.Namespace, project: Project) -> int:
+    from compendium.editorial.upgrade import upgrade
+    from compendium.records.loader import LoadError
+
+    paths = [Path(p) for p in args.paths] or sorted(project.practices.glob("*.md"))
+    for path in paths:
+        if not path.is_file() or path.is_symlink() or path.suffix != ".md":
+            raise UsageError(f"{path}: not a record (a .md file in practices/)")
+        if _inside(path, project.volumes):
+            raise UsageError(f"{path}: a frozen text of a published volume never changes; it is not upgraded")
+    changed, problems = 0, []
+    for path in paths:
+        display = project.display(path)
+        try:
+            result = upgrade(path, display)
+        except LoadError as exc:
+            problems += exc.problems
+            continue
+        for line, what in result.changes:
+            print(f"{display}:{line}: {what}")
+        if result.changes:
+            changed += 1
+            if not args.check:
+                write_atomically(path, result.text)
+    if problems:
+        report(problems, "text")
+        print(
+            f"{len(problems)} record(s) could not be read, so were not upgraded; fix them first",
+            file=sys.stderr,
+        )
+    if not changed:
+        if not problems:
+            print("Nothing to upgrade: every record is written for the current model.")
+    elif args.check:
+        print(f"{changed} record(s) would change; run 'compendium upgrade' to write them.")
+    else:
+        print(f"Upgraded {changed} record(s): review the changes (git diff), then commit them.")
+    return 1 if problems or (changed and args.check) else 0
 
 
 def _stale(args: argparse.Namespace, project: Project) -> int:

@@ -12,7 +12,8 @@ import datetime as dt
 from typing import Any
 
 from compendium.catalog import Catalog
-from compendium.records.practice import Practice
+from compendium.records.fields import UNKNOWN
+from compendium.records.practice import Person, Practice, Source
 from compendium.records.vocabulary import Vocabulary
 from compendium.records.volume import Volume
 from compendium.render import charts, facts, figures
@@ -101,6 +102,7 @@ def _practice(vocabulary: Vocabulary, practice: Practice, links: Links) -> dict[
         glance.append(
             ["Part of", f"This region's instance of {label('funding_streams', practice.instance_of)}"]
         )
+    against = facts.disputed(practice.outcomes)
     groups = [
         {
             "role": label("partner_roles", role),
@@ -115,6 +117,10 @@ def _practice(vocabulary: Vocabulary, practice: Practice, links: Links) -> dict[
     ):
         if terms:
             glance.append([name, "; ".join(label(vocab, t) for t in terms)])
+    if practice.no_lead_named:
+        glance.append(["Lead", "The sources name no lead organisation"])
+    if practice.people:
+        glance.append(["People named", "; ".join(_person(person) for person in practice.people)])
     if practice.funding:
         glance.append(["Funding", "; ".join(_funding(vocabulary, f) for f in practice.funding)])
     glance.append(
@@ -137,15 +143,19 @@ def _practice(vocabulary: Vocabulary, practice: Practice, links: Links) -> dict[
         "phases": [
             [label("phases", ph.phase), figures.span(ph.start, ph.end), ph.note] for ph in practice.phases
         ],
-        "milestones": [[figures.partial_date(m.date), m.event] for m in practice.milestones],
+        "milestones": [
+            ["Date not known" if m.date == UNKNOWN else figures.partial_date(m.date), m.event]
+            for m in practice.milestones
+        ],
         "outcomes": [
             {
                 "heading": heading,
                 "rows": [
                     [
                         o.measure
-                        + (f" ({label('groups', o.group)})" if o.group else "")
-                        + (" (the wider programme)" if o.scope == "programme" else ""),
+                        + (f" ({label('populations', o.group)})" if o.group else "")
+                        + (" (the wider programme)" if o.scope == "programme" else "")
+                        + (" (sources disagree on this figure)" if o in against else ""),
                         figures.quantity(o),
                         "Undated: the source gives no date" if o.undated else figures.when(o.as_of, o.period),
                         facts.source_label(o.source),
@@ -154,6 +164,35 @@ def _practice(vocabulary: Vocabulary, practice: Practice, links: Links) -> dict[
                 ],
             }
             for heading, rows in facts.outcome_tables(practice.outcomes)
+        ],
+        "rules": [
+            [
+                r.rule
+                + (f" ({facts.rule_figure(r)})" if r.value is not None else "")
+                + (f" ({label('phases', r.phase).lower()})" if r.phase else ""),
+                RULE_KIND_LABELS[r.kind],
+                ", ".join(
+                    part
+                    for part in (r.set_by, figures.partial_date(r.adopted) if r.adopted else None)
+                    if part
+                ),
+                facts.source_label(r.source),
+            ]
+            for r in practice.rules
+        ],
+        "governance": [
+            {
+                "body": body,
+                "seats": [
+                    seat.member
+                    + (f" ({seat.person})" if seat.person else "")
+                    + (f", {seat.role}" if seat.role else "")
+                    + (f": {figures.span(seat.since, seat.until)}" if seat.since or seat.until else "")
+                    + (f"; listed {figures.partial_date(seat.as_of)}" if seat.as_of else "")
+                    for seat in seats
+                ],
+            }
+            for body, seats in facts.bodies(practice.governance)
         ],
         "charts": [
             {
@@ -171,13 +210,34 @@ def _practice(vocabulary: Vocabulary, practice: Practice, links: Links) -> dict[
         ],
         "contact": practice.contact.organisation
         + (f" ({practice.contact.url})" if practice.contact.url else ""),
-        "sources": [
-            (s.title or s.url or "")
-            + (f", {s.publisher}" if s.publisher else "")
-            + (f" ({s.date})" if s.date else "")
-            for s in practice.sources
-        ],
+        "sources": [_source(s) for s in practice.sources],
     }
+
+
+RULE_KIND_LABELS = {"condition": "Condition", "pledge": "Pledge", "governance": "Governance"}
+
+
+def _source(source: Source) -> str:
+    if source.copy_of is None:
+        return (
+            (source.title or source.url or "")
+            + (f", {source.publisher}" if source.publisher else "")
+            + (f" ({source.date})" if source.date else "")
+        )
+    original = source.copy_of
+    copy = source.url or source.title or ""
+    return (
+        original.title
+        + (f", {original.publisher}" if original.publisher else "")
+        + (f" ({original.date})" if original.date else "")
+        + f"; read in a copy at {copy}"
+        + (f", titled “{source.title}”" if source.title and source.url else "")
+    )
+
+
+def _person(person: Person) -> str:
+    held = ", ".join(part for part in (person.title, person.organisation) if part)
+    return person.name + (f" ({held})" if held else "") + (f": {person.role}" if person.role else "")
 
 
 def _partner(vocabulary: Vocabulary, partner: Any, role: str) -> str:
@@ -185,6 +245,15 @@ def _partner(vocabulary: Vocabulary, partner: Any, role: str) -> str:
     kind += [f"also {vocabulary.label('partner_roles', r).lower()}" for r in partner.role if r != role]
     if partner.part_of:
         kind.append(f"part of {partner.part_of}")
+    if partner.phases:
+        kind.append("in " + ", ".join(vocabulary.label("phases", ph).lower() for ph in partner.phases))
+    if partner.left == UNKNOWN:
+        kind.append("has left (date not known)")
+    if partner.formerly:
+        kind.append(
+            f"formerly {partner.formerly}"
+            + (f" (renamed {figures.partial_date(partner.renamed)})" if partner.renamed else "")
+        )
     return f"{partner.name} ({'; '.join(kind)})" + (f": {partner.note}" if partner.note else "")
 
 
@@ -193,11 +262,15 @@ def _funding(vocabulary: Vocabulary, funding: Any) -> str:
     if funding.name_in_source:
         text += f" (“{funding.name_in_source}”)"
     if funding.amount is not None:
-        text += f": ${funding.amount:,}"
+        text += f": {figures.dollars(funding.amount, funding.qualifier)}"
     if funding.status == "offered":
         text += " offered"
     if funding.awarded:
         text += f", {figures.partial_date(funding.awarded)}"
     if funding.period:
         text += f", for {figures.period(funding.period)}"
+    if funding.recipient:
+        text += f", to {funding.recipient} (a share for one partner, not the practice's whole funding)"
+    if funding.note:
+        text += f". {funding.note}"
     return text

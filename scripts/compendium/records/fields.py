@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import decimal
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -265,24 +266,63 @@ def real_partial_date(text: str) -> str:
     return text
 
 
+UNKNOWN = "unknown"
+"""A date the sources do not give, said outright: shown as not known, never as a fact."""
+ONGOING = "ongoing"
+"""An end that has not come: the sources say the phase still runs."""
+DATE_WORDS = (UNKNOWN, ONGOING)
+
+
+def is_date(text: str | None) -> bool:
+    """Whether ``text`` is a partial date, not missing, ``unknown`` or ``ongoing``."""
+    return text is not None and text not in DATE_WORDS
+
+
 class PartialDate(Field[str]):
-    """A year, a month or a day: ``2022``, ``2022-09`` or ``2022-09-15``; kept as written."""
+    """A year, a month or a day: ``2022``, ``2022-09`` or ``2022-09-15``; kept as written.
+
+    ``words`` are the words it also takes (:data:`UNKNOWN`, :data:`ONGOING`); ``period`` names the field
+    beside it that takes a span, which a writer who gives this one a period is pointed to."""
+
+    def __init__(
+        self, doc: str, *, words: tuple[str, ...] = (), period: str | None = None, **kw: Any
+    ) -> None:
+        super().__init__(doc, **kw)
+        self.words = words
+        self.period = period
 
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if isinstance(text, str) and text.strip().lower() in self.words:
+            return text.strip().lower()
         if not isinstance(text, str) or not _PARTIAL_DATE.fullmatch(text):
-            raise Invalid(f"expected a year, YYYY-MM or YYYY-MM-DD, received {received(value)}")
+            if self.period and isinstance(value, str) and _is_period(value):
+                raise Invalid(
+                    f"'{value.strip()}' is a period, not a date; write it as {self.period}: {value.strip()}"
+                )
+            words = "".join(f" or '{word}'" for word in self.words)
+            raise Invalid(f"expected a year, YYYY-MM or YYYY-MM-DD{words}, received {received(value)}")
         return real_partial_date(text)
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
         # A bare year is read by YAML as a number, which validate accepts: so does the schema.
+        pattern = _PARTIAL_DATE.pattern + "".join(f"|{word}" for word in self.words)
         return self.described(
             {
                 "type": ["string", "integer"],
-                "pattern": f"^{_PARTIAL_DATE.pattern}$",
+                "pattern": f"^(?:{pattern})$" if self.words else f"^{pattern}$",
                 "x-format": "partial-date",
             }
         )
+
+
+def _is_period(text: str) -> bool:
+    """Whether ``text`` reads as a period (``FY 2021-22``, ``2021 to 2023``, ``since 2021``)."""
+    try:
+        PeriodOf("").validate(text, (), None)  # type: ignore[arg-type]  # PeriodOf never reads the context
+    except Invalid:
+        return False
+    return not _PARTIAL_DATE.fullmatch(" ".join(text.split()))
 
 
 def coarsest(a: str, b: str) -> tuple[str, str]:
@@ -293,7 +333,10 @@ def coarsest(a: str, b: str) -> tuple[str, str]:
 
 
 def before(a: str, b: str) -> bool:
-    """Whether partial date ``a`` is certainly earlier than ``b``."""
+    """Whether partial date ``a`` is certainly earlier than ``b`` (never, when either is a word such as
+    ``unknown``)."""
+    if not (is_date(a) and is_date(b)):
+        return False
     left, right = coarsest(a, b)
     return left < right
 
@@ -377,23 +420,105 @@ MAX_FIGURE_DIGITS = 15
 """Digits a figure may have in all: every figure then has an exact, finite double, for charts and print."""
 
 
-class Amount(Field[int]):
-    """A whole number of US dollars, at most :data:`MAX_DOLLARS`."""
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
+_MONEY = re.compile(
+    r"\$?\s*(?P<number>(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]{0,17})(?:\.[0-9]{1,12})?)"
+    r"(?:\s*(?P<scale>thousand|million|billion))?",
+    re.IGNORECASE,
+)
+_MONEY_SCHEMA = (
+    r"^\$?\s*(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]{0,17})(?:\.[0-9]{1,12})?"
+    r"(?:\s*(?:[Tt]housand|[Mm]illion|[Bb]illion))?$"
+)
+"""The same, for JSON Schema (ECMA-262: no named groups, no flags)."""
+_ABBREVIATED = re.compile(r"\$?\s*([0-9][0-9.,]*)\s*([kmb])n?\.?", re.IGNORECASE)
+_CEILING = re.compile(r"\b(?:up to|not to exceed|no more than|at most|maximum of|capped at)\b", re.IGNORECASE)
+_ROUGH = re.compile(r"(?:\b(?:about|approximately|approx|around|nearly|roughly|some)\b|~)", re.IGNORECASE)
+_FLOOR = re.compile(r"\b(?:more than|over|at least|upwards of)\b|\+\s*$", re.IGNORECASE)
 
-    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            if isinstance(value, str) and value.isdigit():
-                raise Invalid(
-                    f"is {len(value):,} digits long; an amount is at most ${MAX_DOLLARS:,} "
-                    f"({len(str(MAX_DOLLARS))} digits)"
+
+@dataclasses.dataclass(frozen=True)
+class Dollars:
+    """An amount of US dollars, exact to the cent: held as whole cents (never a float), with the scale
+    word it was written in (``18.1 million``), so it is shown as written."""
+
+    cents: int
+    scale: str | None = None
+
+    @property
+    def exact(self) -> decimal.Decimal:
+        """The amount in dollars, exactly (``Decimal('122901.24')``)."""
+        return decimal.Decimal(self.cents) / 100
+
+    def __str__(self) -> str:
+        """``$18.1 million``, ``$467,225`` or ``$122,901.24``."""
+        if self.scale:
+            count = self.exact / _SCALES[self.scale]
+            whole, _, fraction = f"{count:f}".partition(".")
+            return f"${int(whole):,}{'.' + fraction if fraction else ''} {self.scale}"
+        dollars, cents = divmod(self.cents, 100)
+        return f"${dollars:,}" + (f".{cents:02d}" if cents else "")
+
+
+class Amount(Field[Dollars]):
+    """An amount of US dollars as sources give it, at most :data:`MAX_DOLLARS`: ``250000``, ``122901.24``,
+    ``$467,225`` or ``18.1 million``; exact to the cent (read as a decimal, never a float)."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> Dollars:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            if value > MAX_DOLLARS:
+                raise Invalid(f"is ${value:,}; an amount is at most ${MAX_DOLLARS:,}")
+            return Dollars(value * 100)
+        if isinstance(value, str) and value.isdigit() and len(value) > 18:  # the loader keeps these as text
+            raise Invalid(
+                f"is {len(value):,} digits long; an amount is at most ${MAX_DOLLARS:,} "
+                f"({len(str(MAX_DOLLARS))} digits)"
+            )
+        text = " ".join(value.split()) if isinstance(value, str) else ""
+        match = _MONEY.fullmatch(text) if len(text) <= 60 else None
+        if match is None:
+            raise Invalid(
+                _amount_hint(text)
+                or (
+                    "expected an amount in US dollars such as 250000, 122901.24, '$467,225' or "
+                    f"'18.1 million', received {received(value)}"
                 )
-            raise Invalid(f"expected a whole number of dollars such as 250000, received {received(value)}")
-        if value > MAX_DOLLARS:
-            raise Invalid(f"is ${value:,}; an amount is at most ${MAX_DOLLARS:,}")
-        return value
+            )
+        scale = (match.group("scale") or "").lower() or None
+        amount = decimal.Decimal(match.group("number").replace(",", "")) * _SCALES.get(scale or "", 1)
+        if amount > MAX_DOLLARS:
+            raise Invalid(f"is ${amount:,.0f}; an amount is at most ${MAX_DOLLARS:,}")
+        cents = amount * 100
+        if cents != cents.to_integral_value():
+            raise Invalid(f"'{text}' is not a whole number of cents; give at most two decimals of a dollar")
+        return Dollars(int(cents), scale)
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
-        return self.described({"type": "integer", "minimum": 0, "maximum": MAX_DOLLARS})
+        return self.described(
+            {
+                "type": ["integer", "string"],
+                "minimum": 0,
+                "maximum": MAX_DOLLARS,
+                "pattern": _MONEY_SCHEMA,
+                "maxLength": 60,
+                "x-format": "money",
+            }
+        )
+
+
+def _amount_hint(text: str) -> str:
+    """What to write instead of an amount with words around it: the words belong in other fields."""
+    shown = f"'{text}'" if len(text) <= 40 else received(text)
+    if _CEILING.search(text):
+        return f"{shown} is a ceiling: write the amount alone, with qualifier: at-most"
+    if _ROUGH.search(text):
+        return f"{shown} is an estimate: write the amount alone, with qualifier: about"
+    if _FLOOR.search(text):
+        return f"{shown} is a floor: write the amount alone, with qualifier: more-than (or at-least)"
+    if match := _ABBREVIATED.fullmatch(text):
+        word = {"k": "thousand", "m": "million", "b": "billion"}[match.group(2).lower()]
+        return f"write {shown} with the word spelt out: {match.group(1)} {word}"
+    return ""
 
 
 class Figure(Field[str]):
@@ -402,7 +527,8 @@ class Figure(Field[str]):
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
         if not isinstance(text, str) or not _NUMBER.fullmatch(text):
-            raise Invalid(f"expected a number such as 120 or 12.5, received {received(value)}")
+            hint = _figure_hint(text) if isinstance(text, str) else ""
+            raise Invalid(hint or f"expected a number such as 120 or 12.5, received {received(value)}")
         digits = sum(c.isdigit() for c in text)
         if digits > MAX_FIGURE_DIGITS:
             raise Invalid(
@@ -419,6 +545,38 @@ class Figure(Field[str]):
                 "maxLength": MAX_FIGURE_DIGITS + 2,
             }
         )
+
+
+_FIGURE = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+_FIGURE_HINTS = (
+    (re.compile(rf"({_FIGURE})\s*\+"), "value: {0} with qualifier: more-than (or at-least, if the source means {0} or more)"),
+    (re.compile(rf"(?:more than|over|above)\s+({_FIGURE})", re.I), "value: {0} with qualifier: more-than"),
+    (re.compile(rf"at least\s+({_FIGURE})", re.I), "value: {0} with qualifier: at-least"),
+    (re.compile(rf"(?:up to|at most|no more than|fewer than|not to exceed)\s+({_FIGURE})", re.I), "value: {0} with qualifier: at-most"),
+    (re.compile(rf"(?:about|approximately|approx\.?|around|nearly|roughly|~)\s*({_FIGURE})", re.I), "value: {0} with qualifier: about"),
+    (re.compile(rf"({_FIGURE})\s*(?:-|\u2013|to)\s*({_FIGURE})", re.I), "value: {0} with up_to: {1}"),
+    (re.compile(rf"({_FIGURE})\s*%"), "value: {0} with unit: percent"),
+    (re.compile(rf"\$\s*({_FIGURE})"), "value: {0} with unit: dollars"),
+    (re.compile(rf"({_FIGURE})\s*(thousand|million|billion)", re.I), "value: {0} with the unit in words, e.g. unit: '{1} dollars'"),
+)  # fmt: skip
+"""A figure written with words or signs, and the fields those words belong in."""
+
+
+def _figure_hint(text: str) -> str:
+    """What to write for a figure such as ``50+``, ``about 90``, ``up to 10`` or ``1,200``."""
+    text = " ".join(text.split())
+    if len(text) > 60:
+        return ""
+    for pattern, advice in _FIGURE_HINTS:
+        if match := pattern.fullmatch(text):
+            numbers = [
+                group.replace(",", "") if re.fullmatch(_FIGURE, group) else group.lower()
+                for group in match.groups()
+            ]
+            return f"'{text}' holds more than the number: write {advice.format(*numbers)}"
+    if re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", text):
+        return f"write the number without commas: {text.replace(',', '')}"
+    return ""
 
 
 class Choice(Field[str]):
@@ -513,6 +671,8 @@ class Term(Field[str]):
                 f"{self.vocabulary} cannot take a term written in words: the software acts on these "
                 f"terms; choose one of {', '.join(known)}"
             )
+        if isinstance(value, dict) and NEW in value:
+            raise Invalid(_split_by_comma(value))
         if not isinstance(value, str):
             raise Invalid(f"expected one of the {self.vocabulary} terms, received {received(value)}")
         if value not in known:
@@ -552,6 +712,19 @@ def unknown_term(value: str, vocabulary: str, known: Mapping[str, str], open: bo
             f"{where}; if yours is not there, write {{{NEW}: {_as_yaml(value)}}} and an editor will add it)"
         )
     return where + ")"
+
+
+def _split_by_comma(value: dict[Any, Any]) -> str:
+    """What to say of ``{new: Veterans, including spouses}``, which YAML reads as two fields."""
+    parts = [str(value[NEW] or "")] + [str(key) for key, held in value.items() if key != NEW and held is None]
+    if len(parts) == len(value) and all(parts):
+        name = ", ".join(parts)
+        return (
+            f"a comma inside {{{NEW}: …}} starts another field; put the name in quotes: "
+            f"{{{NEW}: {json.dumps(name, ensure_ascii=False)}}}"
+        )
+    others = ", ".join(f"'{key}'" for key in value if key != NEW)
+    return f"{{{NEW}: …}} holds only the name of the term; remove {others}"
 
 
 NEW = "new"
@@ -607,7 +780,7 @@ class ListOf(Field[tuple[S, ...]]):
 
     def validate(self, value: object, keypath: KeyPath, ctx: Context) -> tuple[S, ...]:
         one = isinstance(value, str | int) and not isinstance(value, bool)
-        if (one or (isinstance(value, dict) and set(value) == {NEW})) and not isinstance(self.item, Struct):
+        if (one or (isinstance(value, dict) and NEW in value)) and not isinstance(self.item, Struct):
             value = [value]  # one term written without brackets is what the writer meant
         if not isinstance(value, list):
             raise Invalid(f"expected a list, received {received(value)}")

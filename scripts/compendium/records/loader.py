@@ -146,7 +146,11 @@ def load_record(path: Path, display: str) -> Document:
 
     ``display`` is how problems name the file. Raises :class:`LoadError`.
     """
-    text = _read_text(path, display)
+    return parse_record(_read_text(path, display), path, display)
+
+
+def parse_record(text: str, path: Path, display: str) -> Document:
+    """A record's text, already read from ``path``, checked as :func:`load_record` checks a file."""
     handler = StrictYAMLHandler()
     try:
         fm, body = handler.split(text)

@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compendium.records.fields import (
+    ONGOING,
+    UNKNOWN,
     Amount,
     Choice,
     Date,
+    Dollars,
     Email,
     Figure,
     Flag,
@@ -30,12 +33,14 @@ from compendium.records.fields import (
     Url,
     declare,
 )
-from compendium.records.vocabulary import LEADING_ROLES, QUALIFIERS, RETIRED, SUBMITTED
+from compendium.records.vocabulary import LEAD, QUALIFIERS, RETIRED, SUBMITTED
 
-KINDS = ("outcome", "output", "cost", "context")
-"""What a figure is: a result, an activity count, a cost, or a fact about the region."""
+KINDS = ("outcome", "output", "cost", "target", "context")
+"""What a figure is: a result, an activity count, a cost, a goal set ahead, or a fact about the region."""
 RESULT_KINDS = ("outcome", "output", "cost")
-"""Kinds that tell what the practice did; context figures never count as its results."""
+"""Kinds that tell what the practice did; targets and context figures never count as its results."""
+RULE_KINDS = ("condition", "pledge", "governance")
+"""Where a rule comes from: a funder or the law, the partners' own pledge, the partnership's governance."""
 SCOPES = ("practice", "programme")
 FUNDING_STATUSES = ("awarded", "offered")
 
@@ -92,12 +97,60 @@ class Partner:
     joined: str | None = declare(
         PartialDate("When it joined, if later than the start: YYYY, YYYY-MM or YYYY-MM-DD.")
     )
-    left: str | None = declare(PartialDate("When it left, if it has: YYYY, YYYY-MM or YYYY-MM-DD."))
+    left: str | None = declare(
+        PartialDate(
+            "When it left, if it has: YYYY, YYYY-MM or YYYY-MM-DD, or 'unknown' when the sources say it "
+            "left but not when.",
+            words=(UNKNOWN,),
+        )
+    )
+    formerly: str | None = declare(
+        Text(
+            "The name it had before, when it was renamed (e.g. 'Humboldt State University'); the sources "
+            "of the time use it.",
+            max_length=160,
+            label="Former name",
+        )
+    )
+    renamed: str | None = declare(
+        PartialDate("When it took its present name: YYYY, YYYY-MM or YYYY-MM-DD.", label="Renamed")
+    )
 
     @property
     def is_lead(self) -> bool:
-        """Whether it leads the partnership: its lead, or the convener of a convened one."""
-        return any(role in LEADING_ROLES for role in self.role)
+        """Whether it leads the partnership (a convener convenes: only 'lead' leads)."""
+        return LEAD in self.role
+
+
+@dataclass(frozen=True, kw_only=True)
+class Person:
+    """Someone a public source names in the practice (a principal investigator, a provost): a fact of
+    the record, shown with that source. A contact is another thing: contact.person needs consent."""
+
+    name: str = declare(Text("Their name, as the source gives it.", required=True, max_length=120))
+    title: str | None = declare(
+        Text("Their position as the source gives it, e.g. 'Provost'.", max_length=160, label="Position")
+    )
+    organisation: str | None = declare(
+        Text("The partner they work for, named as in the partners list.", max_length=160)
+    )
+    role: str | None = declare(
+        Text(
+            "Their part in this practice, e.g. 'principal investigator'.",
+            max_length=160,
+            label="Part in the practice",
+        )
+    )
+    date: str | None = declare(
+        PartialDate("When the source named them: YYYY, YYYY-MM or YYYY-MM-DD.", label="Named on")
+    )
+    source: str = declare(
+        Url(
+            "The public page that names them (a press release, published minutes).",
+            required=True,
+            label="Source (web address)",
+        )
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,9 +173,29 @@ class Funding:
             label="Name in the source",
         )
     )
-    amount: int | None = declare(
-        Amount("Amount in US dollars that went to this practice, if known.", label="Amount (US dollars)")
+    amount: Dollars | None = declare(
+        Amount(
+            "The amount in US dollars as the source gives it: 250000, 122901.24, '$467,225' or "
+            "'18.1 million'.",
+            label="Amount (US dollars)",
+        )
     )
+    qualifier: str = declare(
+        Choice(
+            "How exact the amount is: exact, about, at-most (a ceiling: 'up to', 'not to exceed'), "
+            "at-least or more-than.",
+            QUALIFIERS,
+        ),
+        default="exact",
+    )
+    recipient: str | None = declare(
+        Text(
+            "The partner that received it, when it went to one member (a share passed on, a sub-award), "
+            "named as in the partners list; left out, it funded the practice as a whole.",
+            max_length=160,
+        )
+    )
+    note: str | None = declare(Text("One line about it, e.g. what it paid for.", max_length=300))
     status: str = declare(
         Choice(
             "Whether the money was awarded or only offered (announced, not yet contracted).",
@@ -147,8 +220,18 @@ class Phase:
     """A stage the practice went through, with when it ran."""
 
     phase: str = declare(Term("Which stage.", "phases", open=True, required=True, label="Stage"))
-    start: str | None = declare(PartialDate("When it began: YYYY, YYYY-MM or YYYY-MM-DD.", example="2022"))
-    end: str | None = declare(PartialDate("When it ended, if it has: YYYY, YYYY-MM or YYYY-MM-DD."))
+    start: str | None = declare(
+        PartialDate(
+            "When it began: YYYY, YYYY-MM or YYYY-MM-DD, or 'unknown'.", example="2022", words=(UNKNOWN,)
+        )
+    )
+    end: str | None = declare(
+        PartialDate(
+            "When it ended: YYYY, YYYY-MM or YYYY-MM-DD; 'ongoing' when the sources say it still runs, "
+            "'unknown' when they give no end. Left out, the end is not known.",
+            words=(UNKNOWN, ONGOING),
+        )
+    )
     note: str = declare(
         Text("One line on what happened in this stage.", required=True, max_length=300, label="What happened")
     )
@@ -169,7 +252,8 @@ class Outcome:
     kind: str = declare(
         Choice(
             "outcome (a result for people), output (an activity count, e.g. convenings held), "
-            "cost (e.g. per participant) or context (a figure about the region, not a result).",
+            "cost (e.g. per participant), target (a goal set ahead, e.g. 100 job seekers to serve) or "
+            "context (a figure about the region, not a result).",
             KINDS,
         ),
         default="outcome",
@@ -178,7 +262,11 @@ class Outcome:
         Figure("The number, as reported (the low end of a range).", required=True, label="Number")
     )
     qualifier: str = declare(
-        Choice("How exact the source is: exact, about, at-least or more-than.", QUALIFIERS),
+        Choice(
+            "How exact the source is: exact, about, at-least, more-than or at-most (a ceiling: "
+            "'up to 10 interns').",
+            QUALIFIERS,
+        ),
         default="exact",
     )
     up_to: str | None = declare(Figure("The high end, when the source gives a range.", label="Up to"))
@@ -188,8 +276,8 @@ class Outcome:
     per: str | None = declare(Text("What the figure is per, e.g. 'participant'.", max_length=40))
     group: str | None = declare(
         Term(
-            "The group the figure is for, when the source breaks it down.",
-            "groups",
+            "The population the figure is for, when the source breaks it down (e.g. hispanic-latino).",
+            "populations",
             open=True,
             label="For group",
         )
@@ -199,7 +287,9 @@ class Outcome:
         default="practice",
     )
     as_of: str | None = declare(
-        PartialDate("The date the number describes: YYYY, YYYY-MM or YYYY-MM-DD.", label="As of")
+        PartialDate(
+            "The date the number describes: YYYY, YYYY-MM or YYYY-MM-DD.", label="As of", period="period"
+        )
     )
     period: Period | None = declare(PeriodOf("The period it covers instead: '2021 to 2023' or 'since 2021'."))
     undated: bool = declare(
@@ -207,6 +297,13 @@ class Outcome:
     )
     source: str = declare(
         Text("Where the number comes from: a report's title or a web address.", required=True, max_length=300)
+    )
+    sources_disagree: bool = declare(
+        Flag(
+            "true when another figure here for the same measure, from another source, differs from this "
+            "one: both are shown, marked as disagreeing, and neither is taken for the fact.",
+        ),
+        default=False,
     )
 
     @property
@@ -221,12 +318,97 @@ class Outcome:
 
 @dataclass(frozen=True, kw_only=True)
 class Milestone:
-    """A dated event: a convening, a plan approved, an extension."""
+    """An event: a convening, a plan approved, an extension; dated, or said to be undated."""
 
-    date: str = declare(PartialDate("When: YYYY, YYYY-MM or YYYY-MM-DD.", required=True))
+    date: str = declare(
+        PartialDate(
+            "When: YYYY, YYYY-MM or YYYY-MM-DD, or 'unknown' when the sources give no date.",
+            required=True,
+            words=(UNKNOWN,),
+        )
+    )
     event: str = declare(Text("What happened, in one line.", required=True, max_length=200))
     phase: str | None = declare(Term("The phase it belongs to.", "phases", open=True))
     source: str | None = declare(Url("A public page that records it.", label="Source (web address)"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """A rule the partnership works under: a funder's condition, a pledge the partners made, a rule of
+    its own governance (how it votes, what it caps)."""
+
+    rule: str = declare(Text("The rule in one line, as the source gives it.", required=True, max_length=300))
+    kind: str = declare(
+        Choice(
+            "condition (set by a funder or the law), pledge (a commitment the partners made, e.g. in a "
+            "charter) or governance (how the partnership decides or spends: voting, caps, seats).",
+            RULE_KINDS,
+            required=True,
+        )
+    )
+    set_by: str | None = declare(
+        Text("Who set it: the funder, the law, or the partnership (its charter, its RFP).", max_length=160)
+    )
+    value: str | None = declare(
+        Figure("The number in the rule, if it has one: 25 for 'at least 25% employers'.", label="Number")
+    )
+    qualifier: str = declare(
+        Choice("How the number binds: exact, at-least, more-than, at-most (a cap) or about.", QUALIFIERS),
+        default="exact",
+    )
+    up_to: str | None = declare(
+        Figure("The high end, when the rule gives a range ('two to four').", label="Up to")
+    )
+    unit: str | None = declare(Text("The number's unit, e.g. 'percent' or 'dollars'.", max_length=40))
+    per: str | None = declare(Text("What the number is per, e.g. 'proposal'.", max_length=40))
+    applies_to: str | None = declare(
+        Text(
+            "What the number counts or limits, e.g. 'employers on the steering committee'.",
+            max_length=160,
+            label="Applies to",
+        )
+    )
+    phase: str | None = declare(Term("The phase it applies to.", "phases", open=True))
+    adopted: str | None = declare(
+        PartialDate("When it was set or first applied: YYYY, YYYY-MM or YYYY-MM-DD.")
+    )
+    source: str = declare(
+        Text("Where it is written: a document's title or a web address.", required=True, max_length=300)
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Seat:
+    """A seat on one of the partnership's bodies (a steering committee, a board), with when it was held."""
+
+    body: str = declare(Text("The body, e.g. 'Executive Steering Committee'.", required=True, max_length=160))
+    member: str = declare(
+        Text(
+            "Who holds the seat: an organisation, or the seat's name ('an employer representative').",
+            required=True,
+            max_length=160,
+        )
+    )
+    person: str | None = declare(
+        Text("The person in it, only as a public source names them.", max_length=120)
+    )
+    role: str | None = declare(
+        Text("The seat's role, e.g. 'chair'.", max_length=80, label="Role on the body")
+    )
+    since: str | None = declare(PartialDate("When it took the seat: YYYY, YYYY-MM or YYYY-MM-DD."))
+    until: str | None = declare(
+        PartialDate("When it left the seat: YYYY, YYYY-MM or YYYY-MM-DD, or 'unknown'.", words=(UNKNOWN,))
+    )
+    as_of: str | None = declare(
+        PartialDate("A date the source shows it in the seat (a roster, minutes).", label="As of")
+    )
+    source: str = declare(
+        Text(
+            "Where the seat is recorded: a roster's or minutes' title, or a web address.",
+            required=True,
+            max_length=300,
+        )
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -272,6 +454,16 @@ class Contact:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Original:
+    """The document a copy reproduces: what it is called and who published it."""
+
+    title: str = declare(Text("The original's title.", required=True, max_length=200))
+    publisher: str | None = declare(Text("Who published the original.", max_length=160))
+    url: str | None = declare(Url("Where the original can be read, if it still can.", label="Web address"))
+    date: str | None = declare(PartialDate("When the original was published: YYYY, YYYY-MM or YYYY-MM-DD."))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Source:
     """A document the record draws on."""
 
@@ -281,6 +473,14 @@ class Source:
     publisher: str | None = declare(Text("Who published it.", max_length=160))
     url: str | None = declare(Url("Where to read it.", label="Web address"))
     date: str | None = declare(PartialDate("When it was published: YYYY, YYYY-MM or YYYY-MM-DD."))
+    copy_of: Original | None = declare(
+        Struct(
+            Original,
+            "When this is a copy of another document (a plan reposted on a document-sharing site under "
+            "another title): the original's title and publisher. The title above is then the copy's.",
+            label="Copy of",
+        )
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -316,9 +516,26 @@ class Practice:
     partners: tuple[Partner, ...] = declare(
         ListOf(
             Struct(Partner, label="Partner"),
-            "The organisations in the partnership, lead first.",
+            "The organisations in the partnership, lead first. An organisation whose role changed from "
+            "one phase to another is listed once per phase (each entry with its phases).",
             min_items=1,
             required=True,
+        )
+    )
+    no_lead_named: bool = declare(
+        Flag(
+            "true when the public sources name no lead organisation; otherwise give the lead partner "
+            "role: lead.",
+            label="No lead named in the sources",
+        ),
+        default=False,
+    )
+    people: tuple[Person, ...] = declare(
+        ListOf(
+            Struct(Person, label="Person"),
+            "People a public source names in the practice (a principal investigator, a provost), each with "
+            "that source. Not contacts: those go under contact, with their consent.",
+            label="People named in the sources",
         )
     )
     focus: tuple[str, ...] = declare(
@@ -360,6 +577,22 @@ class Practice:
     )
     phases: tuple[Phase, ...] = declare(
         ListOf(Struct(Phase, label="Stage"), "Stages the practice went through, in order.", label="Stages")
+    )
+    rules: tuple[Rule, ...] = declare(
+        ListOf(
+            Struct(Rule, label="Rule"),
+            "Rules and commitments: a grant's conditions, the partners' pledges, the partnership's own "
+            "rules (caps, voting), each with its source.",
+            label="Rules and commitments",
+        )
+    )
+    governance: tuple[Seat, ...] = declare(
+        ListOf(
+            Struct(Seat, label="Seat"),
+            "Seats on the partnership's bodies (a steering committee), each with when it was held and its "
+            "source.",
+            label="Governing bodies",
+        )
     )
     outcomes: tuple[Outcome, ...] = declare(
         ListOf(

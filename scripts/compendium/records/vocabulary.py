@@ -7,6 +7,7 @@ edit there, never in code. Every record's terms are checked against it, with a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import deque
@@ -32,15 +33,17 @@ from compendium.records.fields import (
 from compendium.records.loader import LoadError, load_yaml
 from compendium.records.problem import Problem
 
-QUALIFIERS = ("exact", "about", "at-least", "more-than")
-"""How exact a figure is, as its source says."""
+QUALIFIERS = ("exact", "about", "at-least", "more-than", "at-most")
+"""How exact a figure is, as its source says: at-most is a ceiling ("up to 10", "not to exceed")."""
 SUBMITTED = "submitted"
 ACCEPTED = "accepted"
 RETIRED = "retired"
 LEAD = "lead"
 CONVENER = "convener"
-LEADING_ROLES = (LEAD, CONVENER)
-"""Roles that lead a partnership: its lead organisation, or the convener of a convened one."""
+FIRST_ROLES = (LEAD, CONVENER)
+"""Roles listed first among a practice's partners. Only 'lead' leads: a convener (a subregion's
+co-convener, say) convenes; a record written when a convener counted as the lead is brought up to date
+by 'compendium upgrade'."""
 SELF_REPORTED = "self-reported"
 EVIDENCED_LEVELS = ("promising", "established")
 """Evidence levels that need a dated result of the practice to point to (CONTRIBUTING.md's scale)."""
@@ -53,7 +56,7 @@ REQUIRED_TERMS: dict[str, dict[str, str]] = {
     },
     "partner_roles": {
         LEAD: "the lead partner is named as a practice's author in citations",
-        CONVENER: "a convened partnership's convener leads it",
+        CONVENER: "conveners are listed after the lead, and 'compendium upgrade' reads the role",
     },
     "evidence_bases": {SELF_REPORTED: "a new record's evidence starts as self-reported"},
     "evidence_levels": {level: "a level that needs dated outcomes to point to" for level in EVIDENCED_LEVELS},
@@ -71,6 +74,20 @@ class Entry:
     )
     plural: str | None = declare(
         Text("The term for several, when it is not the label with an 's' (County: Counties).", max_length=120)
+    )
+    formerly: str | None = declare(
+        Text(
+            "The name it had before it was renamed, e.g. 'Community Economic Resilience Fund (CERF)'.",
+            max_length=160,
+        )
+    )
+    renamed: str | None = declare(PartialDate("When it took its present name: YYYY, YYYY-MM or YYYY-MM-DD."))
+    sources: tuple[str, ...] = declare(
+        ListOf(
+            Term("A source id.", "sources"),
+            "The public lists the term was read from (ids under 'sources'), e.g. a programme's target populations.",
+            unique=True,
+        )
     )
 
     @property
@@ -223,7 +240,11 @@ class VocabularyFile:
     funding_streams: dict[str, Entry] = declare(MapOf(Struct(Entry), "Funding streams.", required=True))
     phases: dict[str, Entry] = declare(MapOf(Struct(Entry), "Phases a practice runs in.", required=True))
     groups: dict[str, Entry] = declare(
-        MapOf(Struct(Entry), "Groups a figure can be given for (disaggregation).", required=True)
+        MapOf(
+            Struct(Entry),
+            "Kept for vocabularies written before populations took the groups in: its terms count as "
+            "populations (a figure's group is a population).",
+        )
     )
     evidence_levels: dict[str, Entry] = declare(
         MapOf(Struct(Entry), "The evidence scale, weakest first.", required=True)
@@ -337,6 +358,17 @@ class Vocabulary:
         return list(out)
 
 
+OVERLAP_CHECKED = (
+    "partner_types",
+    "partner_roles",
+    "focus",
+    "populations",
+    "sectors",
+    "funding_streams",
+    "phases",
+)
+"""Vocabularies whose terms must each have a label of their own: two terms read the same would split
+the practices of one meaning between them."""
 TERMS_WITH_PAGES = ("regions", "focus", "populations")
 """Vocabularies whose terms each have a page of the site, at ``<folder>/<id>/``."""
 RESERVED_TERM_IDS = {
@@ -365,8 +397,22 @@ def load_vocabulary(path: Path, display: str, problems: list[Problem]) -> Vocabu
         data = Struct(VocabularyFile).validate(raw, (), ctx)
     except Reported:
         return None
+    if data.groups:  # an older vocabulary: its groups are populations now
+        extra = {term: entry for term, entry in data.groups.items() if term not in data.populations}
+        data = dataclasses.replace(data, populations={**data.populations, **extra}, groups={})
     vocabulary = Vocabulary(data)
     usable = True
+    for name in OVERLAP_CHECKED:
+        seen: dict[str, str] = {}
+        for term, entry in getattr(data, name).items():
+            labelled = seen.setdefault(entry.label.casefold(), term)
+            if labelled != term:
+                ctx.report(
+                    (name, term, "label"),
+                    f"{name}.{term}: the label '{entry.label}' is already the label of '{labelled}'; "
+                    "two terms of one list must not mean the same thing",
+                )
+                usable = False
     for region_id in data.regions:
         if region_id in vocabulary._reachable(region_id, vocabulary._parents):
             ctx.report(

@@ -76,10 +76,13 @@ def _date_key(outcome: Outcome) -> str:
 
 
 def charts(outcomes: Iterable[Outcome]) -> list[Chart]:
-    """A chart for each measure the practice reports, in one unit, at two dates or more."""
+    """A chart for each measure the practice reports, in one unit, at two dates or more. Targets and
+    figures whose sources disagree are left to the tables: a bar would read as a result, or as a change."""
     series: dict[tuple[str, ...], list[Outcome]] = {}
     for outcome in outcomes:
-        if outcome.kind == "context" or not outcome.is_dated or outcome.up_to or _value(outcome) is None:
+        if outcome.kind in ("context", "target") or outcome.sources_disagree:
+            continue
+        if not outcome.is_dated or outcome.up_to or _value(outcome) is None:
             continue
         key = (
             outcome.measure.casefold(),

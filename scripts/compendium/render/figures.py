@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from typing import Protocol
 
-from compendium.records.fields import Period
+from compendium.records.fields import ONGOING, UNKNOWN, Dollars, Period
 
 _PERCENT = {"percent", "%", "per cent"}
 _DOLLARS = {"dollars", "usd", "$", "us dollars"}
@@ -56,12 +56,7 @@ def quantity(figure: Quantity) -> str:
     shown = one(figure.value)
     if figure.up_to is not None:
         shown = f"{shown}\u2013{one(figure.up_to)}"
-    if figure.qualifier == "at-least":
-        shown += "+"
-    elif figure.qualifier == "about":
-        shown = f"about {shown}"
-    elif figure.qualifier == "more-than":
-        shown = f"more than {shown}"
+    shown = qualified(shown, figure.qualifier)
     if unit and kind not in _DOLLARS | _PERCENT:
         shown += f" {unit}"
     if figure.per:
@@ -69,8 +64,32 @@ def quantity(figure: Quantity) -> str:
     return shown
 
 
+def qualified(shown: str, qualifier: str) -> str:
+    """A figure already written, with how exact it is: ``2,000+``, ``about 90%``, ``more than 110``,
+    ``up to 10``."""
+    if qualifier == "at-least":
+        return shown + "+"
+    if qualifier == "about":
+        return f"about {shown}"
+    if qualifier == "more-than":
+        return f"more than {shown}"
+    if qualifier == "at-most":
+        return f"up to {shown}"
+    return shown
+
+
+def dollars(amount: Dollars, qualifier: str = "exact") -> str:
+    """An amount as its source gave it: ``$18.1 million``, ``up to $122,902``, ``$122,901.24``."""
+    return qualified(str(amount), qualifier)
+
+
 def partial_date(text: str) -> str:
-    """``2021`` as ``2021``, ``2021-08`` as ``Aug 2021``, ``2021-08-15`` as ``Aug 15, 2021``."""
+    """``2021`` as ``2021``, ``2021-08`` as ``Aug 2021``, ``2021-08-15`` as ``Aug 15, 2021``; a date the
+    sources do not give as ``date not known``."""
+    if text == UNKNOWN:
+        return "date not known"
+    if text == ONGOING:
+        return "ongoing"
     parts = text.split("-")
     if len(parts) == 1:
         return text
@@ -90,12 +109,18 @@ def period(span: Period) -> str:
 
 
 def span(start: str | None, end: str | None) -> str:
-    """When a phase ran: ``2021 to Dec 2021``, ``Mar 2019 on``, ``until 2022`` or ``Not known``."""
-    if start and end:
-        return f"{partial_date(start)} to {partial_date(end)}"
-    if start:
-        return f"{partial_date(start)} on"
-    return f"until {partial_date(end)}" if end else "Not known"
+    """When a phase ran: ``2021 to Dec 2021``, ``since Mar 2019, ongoing``, ``from Mar 2019; end not
+    known``, ``until 2022; start not known`` or ``Not known``. An end the record does not give is not
+    known: it never reads as running."""
+    began = partial_date(start) if start is not None and start != UNKNOWN else None
+    if end == ONGOING:
+        return f"since {began}, ongoing" if began else "ongoing; start not known"
+    ended = partial_date(end) if end is not None and end != UNKNOWN else None
+    if began and ended:
+        return f"{began} to {ended}"
+    if began:
+        return f"from {began}; end not known"
+    return f"until {ended}; start not known" if ended else "Not known"
 
 
 def when(as_of: str | None, span: Period | None) -> str:

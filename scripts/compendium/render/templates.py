@@ -29,7 +29,7 @@ def environment(
     loader: BaseLoader, vocabulary: Vocabulary, *, keep_trailing_newline: bool = True
 ) -> Environment:
     """A Jinja2 environment reading templates from ``loader``, with the filters every template may use:
-    ``term | label(vocabulary)``, ``amount | dollars`` and ``day | longdate``."""
+    ``term | label(vocabulary)``, ``amount | dollars(qualifier)`` and ``day | longdate``."""
     env = Environment(
         loader=loader,
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -40,7 +40,7 @@ def environment(
         finalize=inert,
     )
     env.filters["label"] = lambda term, name: vocabulary.label(name, term)
-    env.filters["dollars"] = _dollars
+    env.filters["dollars"] = figures.dollars
     env.filters["longdate"] = _longdate
     env.filters["quantity"] = figures.quantity
     env.filters["partial_date"] = figures.partial_date
@@ -49,6 +49,9 @@ def environment(
     env.globals["vocab"] = vocabulary
     env.globals["partner_groups"] = facts.partner_groups
     env.globals["outcome_tables"] = facts.outcome_tables
+    env.globals["disputed"] = facts.disputed
+    env.globals["bodies"] = facts.bodies
+    env.globals["rule_figure"] = facts.rule_figure
     env.globals["charts"] = charts.charts
     env.filters["source_label"] = facts.source_label
     env.globals["regions_grouped"] = lambda children: facts.regions_grouped(vocabulary, children)
@@ -80,10 +83,6 @@ def inert(value: Any) -> Any:
     if value is None or isinstance(value, Markup | bool | int | float):
         return value
     return Markup(str(value).translate(_INERT))
-
-
-def _dollars(amount: int) -> str:
-    return f"${amount:,}"
 
 
 def _longdate(day: dt.date) -> str:

@@ -16,8 +16,9 @@ from jinja2 import Environment
 
 from compendium.catalog import Catalog
 from compendium.contribute.schema import dumps
+from compendium.records.fields import Dollars
 from compendium.records.practice import Practice
-from compendium.render import figures
+from compendium.render import facts, figures
 from compendium.settings import Settings, practice_path
 
 
@@ -35,7 +36,9 @@ FEED_SIZE = 50
 CSV_COLUMNS = (
     "id", "title", "summary", "url", "regions", "outside_california", "partners", "focus", "populations",
     "sectors", "funding", "outcomes", "milestones", "evidence_level", "evidence_basis", "status", "submitted", "updated", "reviewed", "contact", "volumes",
+    "people", "rules", "governance",
 )  # fmt: skip
+"""The CSV's columns; new ones go at the end, so a sheet that reads columns by position keeps working."""
 
 
 def practice_data(practice: Practice, catalog: Catalog, url: str) -> dict[str, Any]:
@@ -54,6 +57,10 @@ def practice_data(practice: Practice, catalog: Catalog, url: str) -> dict[str, A
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Dollars):
+        # Whole dollars as a number, as before; an amount with cents as its exact decimal text ("122901.24"),
+        # which the record's own schema takes, so no reader meets a float's rounding.
+        return value.cents // 100 if value.cents % 100 == 0 else f"{value.exact:f}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
             f.name: _plain(getattr(value, f.name))
@@ -119,17 +126,35 @@ def _csv_facts(practice: Practice, catalog: Catalog) -> dict[str, object]:
         "outside_california": "; ".join(vocabulary.outside_california(practice.regions)),
         "funding": "; ".join(
             vocabulary.label("funding_streams", f.stream)
-            + (f" ${f.amount:,}" if f.amount is not None else "")
+            + (f" {figures.dollars(f.amount, f.qualifier)}" if f.amount is not None else "")
             + (" (offered)" if f.status == "offered" else "")
             + (f", {figures.period(f.period)}" if f.period else "")
+            + (f", to {f.recipient}" if f.recipient else "")
             for f in practice.funding
         ),
         "outcomes": "; ".join(
             f"{o.measure}: {figures.quantity(o)} ({figures.when(o.as_of, o.period)}; {o.source})"
             + (f" [{o.kind}]" if o.kind != "outcome" else "")
+            + (" [sources disagree]" if o.sources_disagree else "")
             for o in practice.outcomes
         ),
         "milestones": "; ".join(f"{figures.partial_date(m.date)}: {m.event}" for m in practice.milestones),
+        "people": "; ".join(
+            person.name
+            + "".join(f", {part}" for part in (person.title, person.organisation, person.role) if part)
+            for person in practice.people
+        ),
+        "rules": "; ".join(
+            f"{r.rule} [{r.kind}]" + (f" ({facts.rule_figure(r)})" if r.value is not None else "")
+            for r in practice.rules
+        ),
+        "governance": "; ".join(
+            f"{s.body}: {s.member}"
+            + (f", {s.role}" if s.role else "")
+            + (f" ({figures.span(s.since, s.until)})" if s.since or s.until else "")
+            + (f" (listed {figures.partial_date(s.as_of)})" if s.as_of else "")
+            for s in practice.governance
+        ),
     }
 
 
