@@ -304,14 +304,108 @@ def test_new_asks_in_a_terminal(
         "  'statwide': is not a known term in regions; did you mean 'statewide' (California (statewide))?"
         in out
     )
-    assert "Lead partner's type (one id):" in out
+    assert "Lead partner's type (one id or name):" in out
     assert "  (one id only here)" in out
-    assert "Populations served (ids separated by commas; Enter to skip):" in out
+    assert "Populations served (ids or names separated by commas; Enter to skip):" in out
     text = (root / "practices" / "asked-practice.md").read_text()
     assert "title: Asked practice\nsummary: Asked summary.\nregions:\n- statewide\n" in text
     assert "focus:\n- career-pathways\n- reentry-services\n" in text
     assert "populations:\n- justice-involved\n" in text
     assert "sectors" not in text
+
+
+def new_args(root: Path, *regions: str) -> list[str]:
+    return [
+        "--root", str(root), "new", "--title", "Fresno reentry navigators", "--summary", "Navigators help.",
+        *regions, "--focus", "Reentry services", "--lead", "Example Board", "--lead-type", "Workforce board",
+    ]  # fmt: skip
+
+
+def test_new_takes_names_where_ids_are_asked_and_a_new_region_with_where_it_lies(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    root = make_project()
+    regions = ["--region", "Fresno Co.", "--new-region", "Central Valley Higher Education Consortium region"]
+    places = [
+        "--in",
+        "Kern County",
+        "--in",
+        "tulare-county",
+        "--in",
+        "San Joaquin Valey Regional Planing Unit",
+    ]
+    code, out, err = run(capsys, *new_args(root, *regions, *places))
+    assert (code, err) == (2, "compendium: error: --new-region: 'San Joaquin Valey Regional Planing Unit': is not "
+        "a known term in regions; did you mean 'san-joaquin-valley-rpu' (San Joaquin Valley and Associated "
+        "Counties Regional Planning Unit)?\n")  # fmt: skip
+    places[-1] = "San Joaquin Valley RPU"  # its id's words, the abbreviation written out
+    code, out, err = run(capsys, *new_args(root, *regions, *places))
+    assert code == 0, err
+    assert "  ('Fresno Co.' is Fresno County (fresno-county))\n" in out
+    assert "  ('Reentry services' is Reentry services (reentry-services))\n" in out
+    text = (root / "practices" / "fresno-reentry-navigators.md").read_text()
+    assert (
+        "regions:\n- fresno-county\n- new: Central Valley Higher Education Consortium region\n  counties:\n"
+        "  - kern-county\n  - tulare-county\n  within:\n  - san-joaquin-valley-rpu\npartners:\n"
+        "- name: Example Board\n  type: workforce-board\n"
+    ) in text
+    # A new region must say where it lies, and may not be a region the list has under another name.
+    (root / "practices" / "fresno-reentry-navigators.md").unlink()
+    code, _, err = run(capsys, *new_args(root, "--new-region", "Iron Range"))
+    assert code == 2 and "'Iron Range' is a new region and says nowhere where it lies" in err
+    code, _, err = run(capsys, *new_args(root, "--new-region", "Fresno Cnty", "--in", "fresno-county"))
+    assert (code, err) == (2, "compendium: error: --new-region: 'Fresno Cnty' is Fresno County (fresno-county), "
+        "which the list has already: give fresno-county instead\n")  # fmt: skip
+    code, _, err = run(capsys, *new_args(root, "--region", "statewide", "--in", "Minnesota"))
+    assert (code, err) == (
+        2,
+        "compendium: error: --in says where a --new-region lies; give --new-region too\n",
+    )
+    code, _, err = run(capsys, *new_args(root, "--new-region", "Iron Range", "--in", "Minnesota"))
+    assert code == 0, err
+    assert (
+        "regions:\n- new: Iron Range\n  state: Minnesota\n"
+        in (root / "practices" / "fresno-reentry-navigators.md").read_text()
+    )
+    code, out, _ = run(capsys, "--root", str(root), "vocabulary", "regions")
+    assert "  waiting: 'Iron Range' (outside California, in Minnesota); add it to vocabulary.yml\n" in out
+    assert "    listed meanwhile on 0 region pages: none (no region of the vocabulary yet)\n" in out
+
+
+def test_new_asks_where_a_new_region_lies_in_a_terminal(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project()
+    answers = iter(
+        [
+            "Fresno reentry navigators",
+            "Navigators help.",
+            "Fresno Cnty, CVHEC region",  # a label misspelt is taken; an unknown name is asked again
+            "fresno county, new: Central Valley Higher Education Consortium region",
+            "Stanislaus",  # which Stanislaus: asked again
+            "Stanislaus County, Kern Co., Kern Regional K-16 Education Collaborative",
+            "reentry-services",
+            "Example Board",
+            "workforce-board",
+            "",
+            "",
+        ]
+    )
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    code, out, _ = run(capsys, "--root", str(root), "new")
+    assert code == 0
+    assert "  ('Fresno Cnty' is Fresno County (fresno-county))\n" in out
+    assert "  'CVHEC region': is not a known term in regions" in out
+    assert "  (a region not in the list: answer 'new: its name', and you are asked where it lies)\n" in out
+    assert "Where does 'Central Valley Higher Education Consortium region' lie?" in out
+    assert "  'Stanislaus': is not a known term in regions; did you mean 'stanislaus-county'" in out
+    text = (root / "practices" / "fresno-reentry-navigators.md").read_text()
+    assert (
+        "regions:\n- fresno-county\n- new: Central Valley Higher Education Consortium region\n  counties:\n"
+        "  - stanislaus-county\n  - kern-county\n  within:\n  - kern-k16\n"
+    ) in text
 
 
 def command_paths() -> list[list[str]]:

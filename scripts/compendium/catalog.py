@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +29,7 @@ from compendium.records.fields import (
     suggest,
     terms_in,
 )
+from compendium.records.filing import Filing
 from compendium.records.history import History, read_history
 from compendium.records.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml, read_text
 from compendium.records.lookalikes import skeleton
@@ -77,6 +79,11 @@ class Catalog:
     """Where each field of each loaded record and manifest sits, for problems found after loading."""
     notes: list[Problem] = field(default_factory=list)
     """What validation could check less fully than it should, and why (no git history here): said, not failed."""
+
+    @functools.cached_property
+    def filing(self) -> Filing:
+        """Where each practice is listed, and why (:mod:`compendium.records.filing`), worked out once."""
+        return Filing(self.vocabulary, self.practices.values())
 
     def problem_at(self, path: Path, keypath: KeyPath, message: str) -> Problem:
         """A problem about ``keypath`` in ``path``, with its line, found without reading the file again."""
@@ -158,7 +165,28 @@ def load_catalog(
     problems.extend(tracked_cache_problems(project.root))
     _check_across(catalog, problems)
     _load_volumes(catalog, problems)
+    catalog.notes.extend(_waiting_notes(catalog))
     return catalog, sort_problems(problems)
+
+
+def _waiting_notes(catalog: Catalog) -> list[Problem]:
+    """For editors: each region written in words, the practice waiting on it, and where the practice
+    is listed meanwhile (said, never failed)."""
+    notes = []
+    for practice in catalog.practices.values():
+        for keypath, text in pending_terms(practice):
+            if keypath[0] == "regions":
+                where = catalog.filing.listed_through(practice, text)
+                notes.append(
+                    catalog.problem_at(
+                        practice.path,
+                        keypath,
+                        f"{describe(keypath)}: '{text}' waits for an editor to add it to practices/vocabulary.yml; "
+                        f"meanwhile the practice is listed on the pages of {where} "
+                        "('compendium vocabulary regions' names them all)",
+                    )
+                )
+    return notes
 
 
 Loaded = tuple[Path, "Practice | None", "dict[KeyPath, Mark] | None", list[Problem]]
@@ -233,7 +261,7 @@ def _load_practice(
         else check_body(document.body, (), project.practices / path.name, project.root)
     ):
         problems.append(Problem(display, document.body_line + found.line - 1, found.column, found.message))
-    ctx = Context(document, display, problems, vocabulary.terms)
+    ctx = Context(document, display, problems, vocabulary.terms, vocabulary.names)
     try:
         practice: Practice = PRACTICE.validate(
             document.data, (), ctx, slug=slug, path=path, body=document.body, body_line=document.body_line

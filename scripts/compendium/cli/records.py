@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from compendium.catalog import load_catalog
+from compendium.catalog import Catalog, load_catalog
 from compendium.cli.shared import UsageError, report, usable_catalog, valid_catalog
 from compendium.files import write_atomically
 from compendium.records.project import Project
@@ -52,7 +52,25 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     new.add_argument("--title", help="the practice's name")
     new.add_argument("--summary", help="two or three sentences: who did what, for whom")
     new.add_argument(
-        "--region", action="append", dest="regions", metavar="ID", help="a region id (repeatable)"
+        "--region",
+        action="append",
+        dest="regions",
+        metavar="ID",
+        help="a region: its id or its name, e.g. fresno-county or 'Fresno County' (repeatable)",
+    )
+    new.add_argument(
+        "--new-region",
+        metavar="NAME",
+        help="a region the list lacks, in words, for an editor to add; say where it lies with --in",
+    )
+    new.add_argument(
+        "--in",
+        action="append",
+        dest="places",
+        metavar="PLACE",
+        default=[],
+        help="where the --new-region lies: a county or another region (id or name), or a US state "
+        "outside California (repeatable)",
     )
     new.add_argument("--focus", action="append", metavar="ID", help="a focus area id (repeatable)")
     new.add_argument(
@@ -161,6 +179,7 @@ def _validate(args: argparse.Namespace, project: Project) -> int:
 
 def _vocabulary(args: argparse.Namespace, project: Project) -> int:
     from compendium.records.fields import Pending
+    from compendium.records.places import PendingRegion
 
     catalog = usable_catalog(project)
     usage = catalog.term_usage()
@@ -182,14 +201,35 @@ def _vocabulary(args: argparse.Namespace, project: Project) -> int:
         if unused:
             print(f"  unused ({len(unused)}): " + ", ".join(unused))
         for term, users in terms.items():
-            if isinstance(term, Pending):
+            if isinstance(term, Pending) and not (name == "regions" and isinstance(term, PendingRegion)):
                 missing += 1
                 print(
                     f"  missing: '{term}' (written in words by {', '.join(users)}; add it to vocabulary.yml)"
                 )
+        if name == "regions":
+            missing += _waiting_regions(catalog)
     if missing:
         print(f"{missing} term(s) written in words wait for an editor to add them.")
     return 0
+
+
+def _waiting_regions(catalog: Catalog) -> int:
+    """Print each region written in words: where it lies, the practices waiting on it, and the pages
+    that list them meanwhile. Returns how many there are."""
+    label = catalog.vocabulary.terms("regions")
+    waiting = catalog.filing.waiting()
+    for term, practices, listed in waiting:
+        where = [
+            ("counties", ", ".join(label[c] for c in term.counties)),
+            ("within", ", ".join(label[r] for r in term.within)),
+            ("outside California, in", term.state or ""),
+        ]
+        lies = "; ".join(f"{how} {what}" for how, what in where if what)
+        print(f"  waiting: '{term}' ({lies}); add it to vocabulary.yml")
+        print(f"    practices waiting on it: {', '.join(p.slug for p in practices)}")
+        shown = ", ".join(label[r] for r in listed) if listed else "none (no region of the vocabulary yet)"
+        print(f"    listed meanwhile on {len(listed)} region page{'s' if len(listed) != 1 else ''}: {shown}")
+    return len(waiting)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -232,9 +272,9 @@ ATTEMPTS = 5
 
 
 def _new(args: argparse.Namespace, project: Project) -> int:
-    from compendium.editorial.scaffold import NewPractice, render_record
+    from compendium.editorial.scaffold import NewPractice, new_region, render_record, resolve
     from compendium.records.body import PROMPT_LEFT
-    from compendium.records.fields import slugify, unknown_term
+    from compendium.records.fields import NEW, slugify
 
     catalog = usable_catalog(project)
     vocabulary = catalog.vocabulary
@@ -269,15 +309,20 @@ def _new(args: argparse.Namespace, project: Project) -> int:
     ) -> list[str]:
         known = vocabulary.terms(vocab)
         if values:  # given as flags: a wrong one is a usage error that names the flag
+            chosen = []
             for value in values:
-                if value not in known:
-                    raise UsageError(f"{flag} '{value}': {unknown_term(value, vocab, known, open=False)}")
-            return list(dict.fromkeys(values))
+                term, said = resolve(vocabulary, vocab, value)
+                if term is None:
+                    raise UsageError(f"{flag} {said}")
+                if said:
+                    print(f"  ({said})")
+                chosen.append(term)
+            return list(dict.fromkeys(chosen))
         if not interactive:
             if not needed:
                 return []
             raise UsageError(f"{flag} is required (or run in a terminal to be asked)")
-        how = "ids separated by commas" if many else "one id"
+        how = "ids or names separated by commas" if many else "one id or name"
         hint = "; Enter to skip" if not needed else ""
         if len(known) <= 40:
             print(f"{question} ({how}{hint}):")
@@ -289,22 +334,85 @@ def _new(args: argparse.Namespace, project: Project) -> int:
             answer = [v.strip() for v in read("> ", flag).split(",") if v.strip()]
             if not answer and not needed:
                 return []
-            wrong = [value for value in answer if value not in known]
+            found = [resolve(vocabulary, vocab, value) for value in answer]
+            for term, said in found:
+                if term is not None and said:
+                    print(f"  ({said})")
+            wrong = [said for term, said in found if term is None]
             if answer and not wrong and (many or len(answer) == 1):
-                return list(dict.fromkeys(answer))
+                return list(dict.fromkeys(term for term, _ in found if term is not None))
             if not answer:
                 print("  (at least one is needed)")
             elif not many and len(answer) > 1:
                 print("  (one id only here)")
-            for value in wrong:  # ask again, keeping everything typed so far
-                print(f"  '{value}': {unknown_term(value, vocab, known, open=False)}")
+            for said in wrong:  # ask again, keeping everything typed so far
+                print(f"  {said}")
+            if wrong and vocab == "regions":
+                print(
+                    f"  (a region not in the list: answer '{NEW}: its name', and you are asked where it lies)"
+                )
         raise UsageError(f"{flag}: no usable answer after {ATTEMPTS} tries")
+
+    def ask_regions() -> list[str | dict[str, object]]:
+        """Regions by id or name; a new one (--new-region, or 'new: name' when asked) with where it lies."""
+        if args.new_region or args.regions or not interactive:
+            chosen: list[str | dict[str, object]] = []
+            if args.regions or not args.new_region:
+                chosen += ask_terms(
+                    args.regions, "--region", "regions", "Regions", needed=not args.new_region
+                )
+            if args.new_region:
+                written, wrong = new_region(vocabulary, args.new_region.strip(), args.places)
+                if wrong:
+                    raise UsageError("--new-region: " + "; ".join(wrong))
+                chosen.append(written)
+            elif args.places:
+                raise UsageError("--in says where a --new-region lies; give --new-region too")
+            return chosen
+        print("Regions (ids or names separated by commas; a region not in the list as 'new: its name'):")
+        for _ in range(ATTEMPTS):
+            answer = [v.strip() for v in read("> ", "--region").split(",") if v.strip()]
+            named = [v for v in answer if v.lower().startswith(f"{NEW}:")]
+            found = [resolve(vocabulary, "regions", v) for v in answer if v not in named]
+            wrong = [said for term, said in found if term is None]
+            for term, said in found:
+                if term is not None and said:
+                    print(f"  ({said})")
+            for said in wrong:
+                print(f"  {said}")
+            if not answer:
+                print("  (at least one is needed)")
+            if wrong or not answer:
+                if wrong:
+                    print(
+                        f"  (a region not in the list: answer '{NEW}: its name', and you are asked where it lies)"
+                    )
+                continue
+            chosen = list(dict.fromkeys(term for term, _ in found if term is not None))
+            for value in named:
+                chosen.append(ask_where(value.split(":", 1)[1].strip()))
+            return chosen
+        raise UsageError(f"--region: no usable answer after {ATTEMPTS} tries")
+
+    def ask_where(name: str) -> dict[str, object]:
+        print(
+            f"Where does '{name}' lie? Its counties, a region it lies in, or, outside California, its US "
+            "state (ids or names separated by commas):"
+        )
+        for _ in range(ATTEMPTS):
+            places = [v.strip() for v in read("> ", "--in").split(",") if v.strip()]
+            written, wrong = new_region(vocabulary, name, places)
+            if not wrong:
+                return written
+            for said in wrong:
+                print(f"  {said}")
+        raise UsageError(f"--in: no usable answer after {ATTEMPTS} tries")
 
     title = ask(args.title, "--title", "Title of the practice")
     new = NewPractice(
         title=title,
         summary=ask(args.summary, "--summary", "Summary (who did what, for whom)"),
-        regions=ask_terms(args.regions, "--region", "regions", "Regions"),
+        regions=ask_regions(),
         focus=ask_terms(args.focus, "--focus", "focus", "Focus areas"),
         lead=ask(args.lead, "--lead", "Lead partner organisation"),
         lead_type=ask_terms(

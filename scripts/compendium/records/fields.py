@@ -21,7 +21,7 @@ import datetime as dt
 import decimal
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 from compendium.records.addresses import (
@@ -32,6 +32,9 @@ from compendium.records.addresses import (
     read_web_address,
 )
 from compendium.records.loader import Document, KeyPath
+from compendium.records.names import Names
+from compendium.records.names import close_matches as close_matches
+from compendium.records.names import suggest as suggest
 from compendium.records.problem import Problem
 
 T = TypeVar("T")
@@ -76,12 +79,23 @@ class Context:
         display: str,
         problems: list[Problem],
         terms: Callable[[str], Mapping[str, str]],
+        names: Callable[[str], Names] | None = None,
     ) -> None:
         self.document = document
         self.display = display
         self.problems = problems
         self.terms = terms
         """``terms(vocabulary)`` gives that vocabulary's ``{id: label}``."""
+        self._names = names
+        self._built: dict[str, Names] = {}
+
+    def names(self, vocabulary: str) -> Names:
+        """Every name of ``vocabulary``'s terms (ids, labels, other names), for "did you mean"."""
+        if self._names is not None:
+            return self._names(vocabulary)
+        if vocabulary not in self._built:
+            self._built[vocabulary] = Names(self.terms(vocabulary))
+        return self._built[vocabulary]
 
     def report(self, keypath: KeyPath, message: str) -> None:
         mark = self.document.mark(keypath)
@@ -110,64 +124,6 @@ def received(value: object) -> str:
     if isinstance(value, dict):
         return "a set of fields"
     return repr(value)
-
-
-def _distance(a: str, b: str, limit: int) -> int:
-    """Edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``, or ``limit + 1`` once
-    past ``limit``: the cost stays bounded by the short words it is asked about."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    before: list[int] | None = None
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
-            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], before[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        before, row = row, current
-    return row[-1]
-
-
-def close_matches(word: str, choices: Iterable[str], labels: Mapping[str, str] | None = None) -> list[str]:
-    """The choices a writer of ``word`` most likely meant, best first; none when nothing is close.
-
-    A near miss is a typo: a few letters' edits for the word's length (``reentry-service``,
-    ``los-angelse-county``), never a word that merely shares a suffix (``orange-county`` is not
-    ``los-angeles-county``, ``state`` is not ``status``). With ``labels``, a word that names a term
-    by its label's words (``fresno`` for "Fresno County") finds it too.
-    """
-    key = word.strip().lower()
-    if not key or len(key) > 80:
-        return []
-    limit = max(1, len(key) // 6)
-    scored = sorted(
-        (distance, choice)
-        for choice in choices
-        if (distance := _distance(key, choice.lower(), limit)) <= limit
-    )
-    found = [choice for _, choice in scored[:3]]
-    if labels and not found:
-        words = set(slugify(key).split("-"))
-        found = [
-            term
-            for term, label in labels.items()
-            if words <= set(slugify(label).split("-")) | set(term.split("-"))
-        ]
-        if len(found) > 3:  # "county" names them all: a list that long would not help
-            return []
-    return found[:3]
-
-
-def suggest(word: str, choices: Iterable[str], labels: Mapping[str, str] | None = None) -> str:
-    """A "did you mean" tail for an unknown word, or nothing when no choice is close enough to help."""
-    close = close_matches(word, choices, labels)
-    if not close:
-        return ""
-    shown = [f"'{term}' ({labels[term]})" if labels else f"'{term}'" for term in close]
-    return f"; did you mean {' or '.join(shown)}?"
 
 
 class Field(Generic[T]):
@@ -665,6 +621,11 @@ class Term(Field[str]):
         if self.open and isinstance(value, dict) and set(value) == {NEW}:
             # "Not in the list": the writer names the term in words, an editor adds it.
             text = Text("", max_length=120).validate(value[NEW], keypath, ctx)
+            if (same := ctx.names(self.vocabulary).same(text)) is not None:
+                raise Invalid(
+                    f"'{text}' is the term '{same}' ({known[same]}), which {self.vocabulary} has already: "
+                    f"write {same} (to propose another term, name it so it cannot be taken for that one)"
+                )
             return Pending(text)
         if isinstance(value, dict) and set(value) == {NEW}:
             raise Invalid(
@@ -679,7 +640,12 @@ class Term(Field[str]):
             by_label = {label.lower(): term for term, label in known.items()}
             if value.lower() in by_label:
                 raise Invalid(f"write the id '{by_label[value.lower()]}', not the label '{value}'")
-            raise Invalid(f"'{value}' {unknown_term(value, self.vocabulary, known, self.open)}")
+            names = ctx.names(self.vocabulary)
+            meant = names.exact(value)
+            if meant is not None and not SLUG.fullmatch(value):  # another name: 'LA County', 'Fresno Co.'
+                raise Invalid(f"write the id '{meant}' ({known[meant]}), not '{value}'")
+            raise Invalid(f"'{value}' {unknown_term(value, self.vocabulary, known, self.open, names)}")
+
         return value
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:
@@ -697,10 +663,12 @@ class Term(Field[str]):
         return self.described({"anyOf": [listed, pending], "x-vocabulary": self.vocabulary})
 
 
-def unknown_term(value: str, vocabulary: str, known: Mapping[str, str], open: bool = False) -> str:
+def unknown_term(
+    value: str, vocabulary: str, known: Mapping[str, str], open: bool = False, names: Names | None = None
+) -> str:
     """What to say of ``value``, missing from ``vocabulary``: the close terms if any are close enough
     to help, otherwise where the terms are listed (and, for an ``open`` vocabulary, how to ask for one)."""
-    close = suggest(value, known, known)
+    close = suggest(value, known, known, names)
     if close:
         return f"is not a known term in {vocabulary}{close}"
     where = (

@@ -33,6 +33,7 @@ from compendium.records.fields import (
     Url,
     declare,
 )
+from compendium.records.places import RegionTerm
 from compendium.records.vocabulary import LEAD, QUALIFIERS, RETIRED, SUBMITTED
 
 KINDS = ("outcome", "output", "cost", "target", "context")
@@ -506,11 +507,20 @@ class Practice:
     )
     regions: tuple[str, ...] = declare(
         ListOf(
-            Term("A region id.", "regions", open=True),
-            "The regions the practice sits in.",
+            RegionTerm(
+                "A region id, or a new region in words with where it lies: "
+                "{new: its name, counties: [...]} (or within: [...], or state: outside California)."
+            ),
+            "The regions the practice serves; it is found from every region that meets them.",
             min_items=1,
             unique=True,
             required=True,
+        )
+    )
+    period: Period | None = declare(
+        PeriodOf(
+            "When the practice ran: '2016 to 2019', 'since 2021' or 'FY 2016-17'; its regions are read "
+            "with their membership of that time. Without it, its stages' dates, else today's membership."
         )
     )
     partners: tuple[Partner, ...] = declare(

@@ -31,6 +31,9 @@ from compendium.records.fields import (
     declare,
 )
 from compendium.records.loader import LoadError, load_yaml
+from compendium.records.memberships import Membership, Timeline
+from compendium.records.names import Names
+from compendium.records.places import COUNTIES, COUNTY_SYSTEM, PendingRegion
 from compendium.records.problem import Problem
 
 QUALIFIERS = ("exact", "about", "at-least", "more-than", "at-most")
@@ -125,6 +128,14 @@ class Region:
     """A region in one of the regional systems, where it sits, what it holds, and its profile."""
 
     label: str = declare(Text("The region's name as readers see it.", required=True, max_length=120))
+    aliases: tuple[str, ...] = declare(
+        ListOf(
+            Text("A name.", max_length=120),
+            "Other names people write for it ('LA County', 'SLO County'): validate, 'compendium new' and "
+            "the Submit form find the region by them too.",
+            unique=True,
+        )
+    )
     system: str = declare(
         Term(
             "The regional system the region belongs to (WIOA Regional Planning Unit, …).",
@@ -159,8 +170,16 @@ class Region:
     overlaps: tuple[str, ...] = declare(
         ListOf(
             Term("A region id.", "regions"),
-            "Regions it covers only in part (a board serving part of a county); shown, never inherited.",
+            "Regions it covers only in part (a board serving part of a county): a practice filed under it "
+            "is found from them too.",
             unique=True,
+        )
+    )
+    memberships: tuple[Membership, ...] = declare(
+        ListOf(
+            Struct(Membership),
+            "Its membership for a past period, when that differs from the one above (the Coastal RPU of "
+            "2016-2020): practices that ran then are found from the regions it held then.",
         )
     )
     description: str | None = declare(
@@ -266,6 +285,9 @@ class Vocabulary:
         """Section heading -> what to write under it."""
         self.regions = data.regions
         self._terms: dict[str, dict[str, str]] = {}
+        self._names: dict[str, Names] = {}
+        self.timeline = Timeline(data.regions)
+        """The regions' eras: their membership at each time (:mod:`compendium.records.memberships`)."""
         # 'within' and 'contains' say the same thing from either side; keep both directions.
         self._parents: dict[str, dict[str, None]] = {region: {} for region in data.regions}
         self._children: dict[str, dict[str, None]] = {region: {} for region in data.regions}
@@ -280,9 +302,21 @@ class Vocabulary:
     def terms(self, name: str) -> Mapping[str, str]:
         """``{id: label}`` of vocabulary ``name``."""
         if name not in self._terms:  # asked for on every label a page shows: build each once
+            if name == COUNTIES:  # the counties among the regions, where a record asks for a county
+                self._terms[name] = {
+                    key: entry.label for key, entry in self.regions.items() if entry.system == COUNTY_SYSTEM
+                }
+                return self._terms[name]
             value: Mapping[str, Entry | Region] = getattr(self.file, name)
             self._terms[name] = {key: entry.label for key, entry in value.items()}
         return self._terms[name]
+
+    def names(self, name: str) -> Names:
+        """Every name of vocabulary ``name``'s terms: ids, labels and, for regions, their aliases."""
+        if name not in self._names:
+            aliases = {key: entry.aliases for key, entry in self.regions.items()}
+            self._names[name] = Names(self.terms(name), aliases if name in ("regions", COUNTIES) else None)
+        return self._names[name]
 
     def label(self, name: str, term: str) -> str:
         return self.terms(name).get(term, term)
@@ -340,6 +374,8 @@ class Vocabulary:
         """The states outside California that ``regions`` lie in (empty for a Californian practice)."""
         states: dict[str, None] = {}
         for region in regions:
+            if isinstance(region, PendingRegion) and region.state:  # a new region outside California
+                states.setdefault(region.state)
             entry = self.regions.get(region)
             if entry is not None and entry.outside_california and entry.state:
                 states.setdefault(entry.state)
@@ -420,6 +456,27 @@ def load_vocabulary(path: Path, display: str, problems: list[Problem]) -> Vocabu
                 f"region '{region_id}' ends up inside itself through 'within' and 'contains'",
             )
             usable = False
+    timeline = vocabulary.timeline
+    for region_id, first, second in timeline.overlapping():
+        ctx.report(
+            ("regions", region_id, "memberships", second, "period"),
+            f"regions.{region_id}.memberships[{second + 1}]: its period overlaps that of memberships[{first + 1}]; "
+            "a region has one membership at a time",
+        )
+        usable = False
+    for region_id, era in timeline.cycles():
+        index = era.chosen.get(region_id)
+        where: tuple[str | int, ...] = (
+            "regions",
+            region_id,
+            *(("memberships", index) if index is not None else ("within",)),
+        )
+        ctx.report(
+            where,
+            f"region '{region_id}' ends up inside itself through 'within' and 'contains' in the memberships "
+            "dated for the same period",
+        )
+        usable = False
     for region_id, region in data.regions.items():
         if region.fips is not None and not re.fullmatch(r"\d{5}", region.fips):
             ctx.report(

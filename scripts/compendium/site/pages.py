@@ -26,9 +26,11 @@ from compendium.catalog import Catalog
 from compendium.contribute.schema import practice_schema
 from compendium.parallel import DEFAULT_PROCESSES, map_in_halves
 from compendium.records.fields import SLUG, Pending
+from compendium.records.filing import ways_text
 from compendium.records.practice import Practice
 from compendium.records.vocabulary import LEAD, SUBMITTED
 from compendium.records.volume import Volume
+from compendium.render import figures
 from compendium.render.facts import regions_by_system
 from compendium.render.markdown import Heading, TextRenderer, site_links
 from compendium.render.templates import environment
@@ -68,6 +70,9 @@ class Page:
 
 
 FacetItem = tuple[tuple[str, str, str, str], str, list[Practice]]
+
+OUTSIDE_LABEL = "States outside California"
+"""The finder's group of the states practices outside California lie in."""
 
 FINDER_PAGE = 12
 """Result cards the finder shows at a time (its script's PAGE_SIZE): the newest, before any search."""
@@ -152,8 +157,7 @@ class SiteBuilder:
         self.practices = sorted(catalog.practices.values(), key=lambda p: p.title.casefold())
         # Tokens carry a per-build secret, so no record can forge one.
         self._nonce = secrets.token_hex(6).upper()
-        self._cards: dict[tuple[str, str, str], Markup] = {}
-        self._regions: dict[str, list[str]] = {}
+        self._cards: dict[tuple[str, str, str, str], Markup] = {}
         self._groups: dict[str, list[tuple[str, list[Practice]]]] = {}
         self._text = TextRenderer()
         self._card_template = self.env.get_template("_card.html.j2")
@@ -191,6 +195,7 @@ class SiteBuilder:
                 self._render(
                     "facet_index.md.j2", f"{folder}/index.md", groups=groups, heading=heading,
                     folder=folder, vocabulary=vocabulary, singular=singular,
+                    waiting=self.catalog.filing.waiting() if folder == "regions" else [],
                 )
             )  # fmt: skip
             items += [
@@ -242,7 +247,7 @@ class SiteBuilder:
 
         rendered = self.env.get_template(template).render(
             href=href,
-            card=lambda practice, heading="h3": self._card(practice, heading, path),
+            card=lambda practice, heading="h3", via="": self._card(practice, heading, path, via),
             slot=markers.__getitem__,
             site=self.settings,
             catalog=self.catalog,
@@ -288,16 +293,18 @@ class SiteBuilder:
             markdown = markdown.replace(marker, "\n\n".join(shown))
         return Page(path, markdown, source, in_nav, indexed, stashed, blocks)
 
-    def _card(self, practice: Practice | None, heading: str, path: str) -> Markup:
-        """A practice's card for a page at ``path``; cards depend only on the page's folder, so each is made once.
+    def _card(self, practice: Practice | None, heading: str, path: str, via: str = "") -> Markup:
+        """A practice's card for a page at ``path``; cards depend only on the page's folder (and, on a
+        region's page, on how the practice got there), so each is made once.
         With no practice, the empty card the finder's script fills for each result."""
         folder = posixpath.dirname(url_of(path).rstrip("/"))
-        key = ("" if practice is None else practice.slug, heading, folder)
+        key = ("" if practice is None else practice.slug, heading, folder, via)
         if key not in self._cards:
             self._cards[key] = Markup(
                 self._card_template.render(
                     p=practice,
                     heading=heading,
+                    via=via,
                     href=lambda target: relative(path, target),
                     practice_path=practice_path,
                 ).strip()
@@ -330,9 +337,10 @@ class SiteBuilder:
 
     def _facet_page(self, item: FacetItem) -> Page:
         (folder, vocabulary, heading, singular), term, practices = item
+        via = {p.slug: self._through(p, term) for p in practices} if folder == "regions" else {}
         page = self._render(
             "facet.md.j2", f"{folder}/{term}.md", in_nav=False, term=term, practices=practices,
-            vocabulary=vocabulary, heading=heading, singular=singular, folder=folder,
+            vocabulary=vocabulary, heading=heading, singular=singular, folder=folder, via=via,
             entry=self.vocabulary.entry(vocabulary, term), map=self._region_map(term) if folder == "regions" else None,
         )  # fmt: skip
         return self._converted(page)
@@ -348,7 +356,7 @@ class SiteBuilder:
         entry = self.vocabulary.regions[region]
         if entry.outside_california or entry.system == "statewide":
             return None
-        marked = frozenset(self.vocabulary.regions_nested([region])) & self._maps.county_regions
+        marked = self.catalog.filing.counties(region) & self._maps.county_regions
         return self._maps.draw(marked, overlays=False) if marked else None
 
     def _converted(self, page: Page) -> Page:
@@ -380,12 +388,14 @@ class SiteBuilder:
         )
 
     def _regions_of(self, practice: Practice) -> list[str]:
-        """The practice's regions, every region they sit in and every region in them, so it is found
-        from any of them."""
-        # Asked for each practice under every region of every index page: walk the hierarchy once.
-        if practice.slug not in self._regions:
-            self._regions[practice.slug] = self.vocabulary.regions_nested(practice.regions)
-        return self._regions[practice.slug]
+        """Every region whose page lists the practice (:mod:`compendium.records.filing`): the finder's
+        region filter and the region pages read this one list, so they always agree."""
+        return list(self.catalog.filing.regions_of(practice))
+
+    def _through(self, practice: Practice, region: str) -> str:
+        """How ``practice`` came to be on ``region``'s page, as its card says it; "" when filed there."""
+        ways = self.catalog.filing.regions_of(practice).get(region, [])
+        return ways_text(ways, self.vocabulary.terms("regions"), figures.period)
 
     def _terms_of(self, practice: Practice, vocabulary: str) -> Iterable[str]:
         if vocabulary == "regions":
@@ -466,6 +476,16 @@ class SiteBuilder:
                     )
                     for system, ids in regions_by_system(self.vocabulary)
                 ]
+                # The states outside California (a value with no page): whole states, and where a new
+                # region lies until an editor adds it.
+                states = sorted(v for v in counts[name] if v not in self.vocabulary.regions)
+                if states:
+                    groups.append(
+                        (
+                            OUTSIDE_LABEL,
+                            values(name, ((state, f"{state} (the state)") for state in states), None),
+                        )
+                    )
             elif name == "volume":
                 numbered = {str(n): v for n, v in self.catalog.volumes.items()}
                 listed = [(n, v.label) for n, v in numbered.items()]
@@ -480,7 +500,8 @@ class SiteBuilder:
     def _filters_of(self, practice: Practice) -> dict[str, list[str]]:
         """The finder's filter values of ``practice``: what its page gives Pagefind, facet by facet."""
         return {
-            "region": self._regions_of(practice),
+            # States outside California too: a new region there has no page of its own yet.
+            "region": self._regions_of(practice) + self.vocabulary.outside_california(practice.regions),
             "focus": [t for t in practice.focus if not isinstance(t, Pending)],
             "population": [t for t in practice.populations if not isinstance(t, Pending)],
             "sector": [t for t in practice.sectors if not isinstance(t, Pending)],
