@@ -430,8 +430,8 @@ def command_paths() -> list[list[str]]:
 def test_every_command_is_listed() -> None:
     leaves = sorted(" ".join(p) for p in command_paths() if p)
     assert leaves == [
-        "finish", "materialize", "new", "print", "schema", "stale", "upgrade", "validate", "vocabulary",
-        "volume", "volume cut", "volume list", "volume publish",
+        "accept", "finish", "materialize", "new", "print", "schema", "stale", "upgrade", "validate",
+        "vocabulary", "volume", "volume cut", "volume list", "volume publish",
     ]  # fmt: skip
 
 

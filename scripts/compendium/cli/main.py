@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from compendium import __version__
-from compendium.cli import records, site, volumes
+from compendium.cli import records, review, site, volumes
 from compendium.cli.shared import ProjectInvalid, UsageError
 from compendium.records.project import NotAProject, Project, find_project
 
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     records.add_commands(sub)
+    review.add_commands(sub)
     site.add_commands(sub)
     volumes.add_commands(sub)
     return parser

@@ -628,6 +628,13 @@ class Practice:
     reviewed: dt.date | None = declare(
         Date("The date an editor last confirmed the record is current.", editorial=True)
     )
+    reviewed_by: str | None = declare(
+        Text(
+            "The organisation whose editor last reviewed the record ('compendium accept --reviewer' writes it).",
+            max_length=200,
+            editorial=True,
+        )
+    )
     retired: str | None = declare(
         Text(
             f"Why the practice was retired, shown in a banner on its page (status must be '{RETIRED}').",
