@@ -102,7 +102,7 @@ def test_a_forged_pdf_in_the_project_never_becomes_the_print_edition(cache: Path
     assert catalog is not None and not problems
     volume = catalog.volumes[1]
     site_url = Settings.from_mkdocs_yml(root / "mkdocs.yml").site_url
-    moment = source_date(volume, catalog.volume_practices(volume))
+    moment = source_date(volume)
     digest = inputs_digest(edition_data(catalog, volume, moment, site_url), catalog.project.print_assets)
     # (b) as the review made it: a hand-made PDF under the key the old cache looked up, and its page count.
     forged = b"%PDF-1.7\n% FORGED: not this volume\n%%EOF\n"

@@ -431,7 +431,8 @@ def test_every_command_is_listed() -> None:
     leaves = sorted(" ".join(p) for p in command_paths() if p)
     assert leaves == [
         "accept", "finish", "materialize", "new", "print", "schema", "stale", "upgrade", "validate",
-        "vocabulary", "volume", "volume cut", "volume list", "volume publish",
+        "vocabulary", "volume", "volume announce", "volume cut", "volume list", "volume publish",
+        "volume reprint",
     ]  # fmt: skip
 
 

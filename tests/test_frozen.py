@@ -395,3 +395,96 @@ def test_the_workflows_that_validate_fetch_the_whole_history(workflow: str) -> N
         if str(step.get("uses", "")).startswith("actions/checkout@")
     ]
     assert checkouts and all(options.get("fetch-depth") == 0 for options in checkouts)
+
+
+PRINTINGS = f"{FOLDER}/printings"
+ERRATUM = (
+    "errata:\n  - date: 2026-01-20\n    practice: b-two\n    text: The lead partner's name was misspelt.\n"
+)
+
+
+def reprint(root: Path, capsys: pytest.CaptureFixture[str], reason: str = "Corrections printed.") -> int:
+    code = main(["--root", str(root), "volume", "reprint", "1", "--reason", reason, "--date", "2026-01-21"])
+    capsys.readouterr()
+    return code
+
+
+def kept_in(root: Path, path: str) -> str:
+    """How problems name the commit that first held a printing file: ``commit <12 digits> (<its date>)``."""
+    found = git(root, "log", "--diff-filter=A", "--format=%H %cd", "--date=short", "--", path)
+    commit_id, day = found.splitlines()[-1].split()
+    return f"commit {commit_id[:12]} ({day})"
+
+
+def test_a_printing_changed_together_with_its_record_is_held_to_its_commit(
+    published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pull request that swaps a printing's PDF and writes the new checksum into its record passes the
+    check of the record against the PDF, not the check against history."""
+    pdf, record = published / PRINTINGS / "1" / "edition.pdf", published / PRINTINGS / "1" / "printing.yml"
+    forged = pdf.read_bytes().replace(b"First Steps", b"Forged Step", 1)
+    assert forged != pdf.read_bytes()
+    old = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    pdf.write_bytes(forged)
+    record.write_text(record.read_text().replace(old, hashlib.sha256(forged).hexdigest()), encoding="utf-8")
+    where = kept_in(published, f"{PRINTINGS}/1/edition.pdf")
+    code, out, _ = validate(published, capsys)
+    assert code == 1
+    assert out == [
+        f"{PRINTINGS}/1/edition.pdf: differs from the copy Volume 1 kept in {where}; a printing never changes: "
+        f"restore it (git checkout {where.split()[1]} -- {PRINTINGS}/1/edition.pdf); a new printing is "
+        "'compendium volume reprint 1'",
+        f"{PRINTINGS}/1/printing.yml: differs from the copy Volume 1 kept in {where}; a printing never changes: "
+        f"restore it (git checkout {where.split()[1]} -- {PRINTINGS}/1/printing.yml); a new printing is "
+        "'compendium volume reprint 1'",
+    ]
+
+
+def test_a_reprint_is_held_to_history_once_committed_and_never_removed(
+    published: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (published / FOLDER / "errata.yml").write_text(ERRATUM, encoding="utf-8")
+    assert reprint(published, capsys) == 0
+    unheld = (
+        f"{PRINTINGS}: 2/edition.pdf, 2/printing.yml: in no commit on this branch yet, so held only to the "
+        "records beside them, which a pull request can edit; commit what 'compendium volume publish' or "
+        "'reprint' wrote"
+    )
+    assert validate(published, capsys)[:2] == (1, [unheld])  # in CI
+    monkeypatch.delenv("CI")
+    assert validate(published, capsys) == (
+        0,
+        ["OK: 2 practices and 1 volume(s) are valid."],
+        f"note: {unheld}\n",
+    )
+    commit(published, "Second printing of Volume 1, with its erratum")
+    monkeypatch.setenv("CI", "true")
+    assert validate(published, capsys) == (0, ["OK: 2 practices and 1 volume(s) are valid."], "")
+    # Removing the second printing (to serve the first again) is refused, file by file.
+    shutil.rmtree(published / PRINTINGS / "2")
+    where = kept_in(published, f"{PRINTINGS}/2/edition.pdf")
+    code, out, _ = validate(published, capsys)
+    assert code == 1
+    assert out == [
+        f"{PRINTINGS}/2/{name}: is missing, but Volume 1 kept it in {where}; a printing is never removed: "
+        f"restore it (git checkout {where.split()[1]} -- {PRINTINGS}/2/{name})"
+        for name in ("edition.pdf", "printing.yml")
+    ]
+
+
+def test_printings_a_stopped_publish_committed_in_a_draft_do_not_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    root = print_project(tmp_path / "project", {"a-one.md": accepted("A one")})
+    git(root, "init", "--quiet")
+    assert main(["--root", str(root), "volume", "cut", "--title", "First Steps", "--publisher", "Org"]) == 0
+    leftover = root / PRINTINGS / "1"
+    leftover.mkdir(parents=True)
+    (leftover / "edition.pdf").write_bytes(b"%PDF-1.7\n% left by a stopped publish\n")
+    (leftover / "printing.yml").write_text("printing: 1\n", encoding="utf-8")
+    commit(root, "Cut Volume 1 (a publish was stopped)")
+    assert main(["--root", str(root), "volume", "publish", "1", "--date", "2026-01-15"]) == 0
+    commit(root, "Publish Volume 1")
+    capsys.readouterr()
+    assert validate(root, capsys) == (0, ["OK: 1 practices and 1 volume(s) are valid."], "")

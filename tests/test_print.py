@@ -78,7 +78,7 @@ def test_every_practice_has_a_bookmark_at_its_page(volume_one: Path, catalog) ->
     assert "Index of partner organisations" in marks and "Foreword" in marks
 
 
-def test_metadata_language_tagging_and_page_size(volume_one: Path) -> None:
+def test_metadata_language_tagging_and_page_size(volume_one: Path, catalog) -> None:  # type: ignore[no-untyped-def]
     reader = PdfReader(volume_one)
     meta = reader.metadata
     assert meta is not None
@@ -90,7 +90,9 @@ def test_metadata_language_tagging_and_page_size(volume_one: Path) -> None:
     assert meta.subject and meta.subject.startswith(
         "Volume 1 of the Regional Partnership Practices Compendium"
     )
-    assert meta["/CreationDate"] == "D:20261123000000Z"
+    # Dated the day of the printing it makes: here, rendered as Volume 1's last printing would be.
+    last = catalog.volumes[1].printing
+    assert meta["/CreationDate"] == f"D:{last.date:%Y%m%d}000000Z"
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-US"
     assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
@@ -198,7 +200,8 @@ def test_print_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_a_fresh_install_of_the_lock_in_another_checkout_prints_the_same_bytes(
     volume_one: Path, tmp_path: Path
 ) -> None:
-    """A published volume's promise: the same bytes from any checkout, installed from uv.lock alone."""
+    """A render's promise: the same bytes from any checkout, installed from uv.lock alone (what makes a
+    printing checkable; a published volume's printings are kept, not rendered, by the site)."""
     uv = os.environ.get("UV") or shutil.which("uv")
     if uv is None:
         pytest.fail("uv is not on PATH: run the tests as the README says (uv run --locked ...)")
@@ -215,7 +218,7 @@ def test_a_fresh_install_of_the_lock_in_another_checkout_prints_the_same_bytes(
     env["UV_PROJECT_ENVIRONMENT"] = str(tmp_path / "fresh-venv")  # a new environment, not this one
     output = tmp_path / "volume-1.pdf"
     result = subprocess.run(
-        [uv, "run", "--locked", "--no-dev", "compendium", "print", "1", "-o", str(output)],
+        [uv, "run", "--locked", "--no-dev", "compendium", "print", "1", "--render", "-o", str(output)],
         cwd=checkout,
         env=env,
         capture_output=True,
@@ -262,7 +265,11 @@ def test_links_between_practices_stay_in_the_volume_or_go_to_the_public_site(tmp
                 uris.append(str(action["/URI"]))
             elif "/Dest" in annotation or (action is not None and action.get("/S") == "/GoTo"):
                 internal += 1
-    assert uris == ["https://example.org/compendium/practices/c/#results"]
+    # The imprint page gives the volume's own address; C is not in the volume: its link goes to the site.
+    assert uris == [
+        "https://example.org/compendium/volumes/01-one/",
+        "https://example.org/compendium/practices/c/#results",
+    ]
     assert internal >= 1  # B is in the volume: its link goes to B's pages in the PDF
     assert_pdf_ua(tmp_path / "one.pdf")
 
@@ -337,3 +344,95 @@ def test_a_long_render_keeps_saying_it_is_still_typesetting() -> None:
     assert messages[0].endswith(" s so far")
     time.sleep(0.15)
     assert len(messages) == said  # and falls silent when the render ends
+
+
+def lines_at(page: PageObject) -> list[tuple[float, float, float, str]]:
+    """The page's text runs as (y, x, font size, text), top to bottom."""
+    runs: list[tuple[float, float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            runs.append(
+                (tm[5] * cm[3] + cm[5], tm[4] * cm[0] + cm[4], round(size * tm[3] * cm[3], 1), text.strip())
+            )
+
+    page.extract_text(visitor_text=visit)
+    return sorted(runs, key=lambda run: (-run[0], run[1]))
+
+
+def running_heads(reader: PdfReader) -> list[tuple[str, str]]:
+    """For each page after the cover: (its running head's chapter, the chapter its first line belongs to),
+    the latter worked out from where the chapter headings (set at 24pt) fall."""
+    top = 11 * 72 - 0.85 * 72
+    pairs, current = [], ""
+    for page in reader.pages[1:]:
+        runs = lines_at(page)
+        head = next((text for y, _, size, text in runs if y > top and size == 8.0), "")
+        headings: list[tuple[float, str]] = []  # a heading set on two lines is one heading
+        for n, (y, _, size, text) in enumerate(runs):
+            if size == 24.0:
+                if n > 0 and runs[n - 1][2] == 24.0:
+                    headings[-1] = (headings[-1][0], headings[-1][1] + " " + text)
+                else:
+                    headings.append((y, text))
+        body = [y for y, _, size, _ in runs if y < top and size > 7.0]
+        first_line_y = max(body, default=0.0)
+        opening = next((text for y, text in headings if abs(y - first_line_y) < 1), None)
+        pairs.append((head.split("Volume ")[0].strip(), (opening or current).upper()))
+        if headings:
+            current = headings[-1][1]
+    return pairs
+
+
+def test_every_running_head_names_the_chapter_of_the_pages_first_line(volume_one: Path) -> None:
+    pairs = running_heads(PdfReader(volume_one))
+    assert [head for head, _ in pairs[:3]] == ["", "FOREWORD", "CONTENTS"]  # the imprint page has none
+    assert pairs[-1][1] in ("INDEX OF PARTNER ORGANISATIONS", "ERRATA")
+    assert [n + 2 for n, (head, chapter) in enumerate(pairs) if chapter and head != chapter] == []
+
+
+def test_the_partner_index_is_set_in_two_balanced_columns_with_no_page_number_alone(tmp_path: Path) -> None:
+    """Thirty practices of six partners each, some with long names: an index of two pages, whose last
+    page's columns end within a line of each other, and no line holding only page numbers."""
+    from compendium.cli.main import main
+
+    from .conftest import RECORDS
+
+    minimal = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
+    texts = {}
+    for n in range(30):
+        partners = "\n".join(
+            f"  - {{name: {'Regional Consortium for Adult Education and Workforce Development of ' if k % 2 else ''}"
+            f"Partner {n:02}-{k}, type: workforce-board, role: {'lead' if k == 0 else 'partner'}}}"
+            for k in range(6)
+        )
+        texts[f"p{n:02}.md"] = (
+            minimal.replace("Golden minimal record", f"Practice {n:02}")
+            .replace("status: submitted", "status: accepted")
+            .replace("  - {name: Example Board, type: workforce-board, role: lead}", partners)
+        )
+    root = print_project(tmp_path / "project", texts)
+    assert main(["--root", str(root), "volume", "cut", "--title", "One", "--publisher", "Org"]) == 0
+    assert main(["--root", str(root), "print", "1", "-o", str(tmp_path / "one.pdf")]) == 0
+    reader = PdfReader(tmp_path / "one.pdf")
+    index = [
+        n
+        for n, page in enumerate(reader.pages)
+        if "INDEX OF PARTNER ORGANISATIONS" in (page.extract_text() or "")
+    ]
+    assert len(index) >= 2, index
+    top, bottom = 11 * 72 - 0.85 * 72, 0.8 * 72
+    for number in index:
+        runs = [run for run in lines_at(reader.pages[number]) if bottom < run[0] < top and run[2] == 9.0]
+        lines: dict[tuple[float, bool], list[str]] = {}
+        middle = 8.5 * 72 / 2
+        for y, x, _, text in runs:
+            lines.setdefault((round(y, 1), x > middle), []).append(text)
+        left = [y for y, right in lines if not right]
+        right = [y for y, right in lines if right]
+        assert left and right, f"page {number + 1} has one column"
+        for words in lines.values():
+            assert not re.fullmatch(r"[\d,\s]+", " ".join(words)), words
+        if number == index[-1]:
+            assert abs(len(left) - len(right)) <= 1, (len(left), len(right))
+    assert_pdf_ua(tmp_path / "one.pdf")

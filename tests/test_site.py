@@ -619,11 +619,15 @@ def test_volume_pages_link_their_pdf(repo_site: Path) -> None:
     page = (repo_site / "volumes" / "01-the-genius-of-regions" / "index.html").read_text(encoding="utf-8")
     assert 'href="01-the-genius-of-regions.pdf"' in page
     pdf = repo_site / "volumes" / "01-the-genius-of-regions" / "01-the-genius-of-regions.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF-")
+    # A published volume's PDF is its last printing, byte for byte as kept.
+    printings = sorted(
+        (REPO / "volumes" / "01-the-genius-of-regions" / "printings").iterdir(), key=lambda p: int(p.name)
+    )
+    assert pdf.read_bytes() == (printings[-1] / "edition.pdf").read_bytes()
     draft = (repo_site / "volumes" / "02-regional-k-16-education-collaboratives" / "index.html").read_text(
         encoding="utf-8"
     )
-    assert "Draft." in draft
+    assert "Draft, not yet published." in draft and "Download the draft (PDF)" in draft
     practice = (repo_site / "practices" / "prison-to-employment-regional-reentry" / "index.html").read_text(
         encoding="utf-8"
     )
@@ -647,11 +651,14 @@ def test_updated_practice_banner_and_unchanged_rebuild_renders_no_pdf(tmp_path: 
         encoding="utf-8"
     )
     assert "Updated since" not in unchanged
-    # A rebuild with nothing changed renders no PDF: the cache keyed by content serves both volumes.
+    # A rebuild with nothing changed renders no PDF: the draft's comes from the cache keyed by content,
+    # and the published volume's is never rendered, only served as kept.
     second = mkdocs_build(root, tmp_path / "site2", "-v")
     assert second.returncode == 0
-    assert "Volume 1: wrote" in first.stderr and "Volume 1: wrote" not in second.stderr
-    assert "Volume 1: unchanged since the last render, reused its PDF" in second.stderr
+    assert "Volume 2: wrote" in first.stderr and "Volume 2: wrote" not in second.stderr
+    assert "Volume 2: unchanged since the last render, reused its PDF" in second.stderr
+    assert "Volume 1: wrote" not in first.stderr + second.stderr
+    assert "Volume 1: serving its " in second.stderr
     assert "Step 5 - Creating layout" not in second.stderr
     assert (
         tmp_path / "site2" / "volumes" / "01-the-genius-of-regions" / "01-the-genius-of-regions.pdf"

@@ -34,6 +34,7 @@ from compendium.records.history import History, read_history
 from compendium.records.loader import KeyPath, LoadError, Mark, find_mark, load_record, load_yaml, read_text
 from compendium.records.lookalikes import skeleton
 from compendium.records.practice import PRACTICE, RESERVED_IDS, Practice
+from compendium.records.printings import load_printings
 from compendium.records.problem import Problem, sort_problems
 from compendium.records.project import SCHEMA_FILE, VOCABULARY_FILE, Project
 from compendium.records.vocabulary import (
@@ -53,6 +54,7 @@ from compendium.records.volume import (
     FROZEN,
     FROZEN_VOCABULARY,
     MANIFEST,
+    PRINTINGS,
     VOLUME,
     Errata,
     Volume,
@@ -164,7 +166,7 @@ def load_catalog(
     problems.extend(check_docs_folder(project))  # a page there would skip the sanitizer and the policy
     problems.extend(tracked_cache_problems(project.root))
     _check_across(catalog, problems)
-    _load_volumes(catalog, problems)
+    _load_volumes(catalog, problems, today)
     catalog.notes.extend(_waiting_notes(catalog))
     return catalog, sort_problems(problems)
 
@@ -513,13 +515,14 @@ def _check_across(catalog: Catalog, problems: list[Problem]) -> None:
                 )
 
 
-def _load_volumes(catalog: Catalog, problems: list[Problem]) -> None:
+def _load_volumes(catalog: Catalog, problems: list[Problem], today: dt.date) -> None:
     history = read_history(catalog.project.root)
-    _load_volume_folders(catalog, history, problems)
+    _load_volume_folders(catalog, history, problems, today)
     _check_publications(catalog, history, problems)
+    _check_volume_order(catalog, problems, today)
 
 
-def _load_volume_folders(catalog: Catalog, history: History, problems: list[Problem]) -> None:
+def _load_volume_folders(catalog: Catalog, history: History, problems: list[Problem], today: dt.date) -> None:
     project = catalog.project
     if not project.volumes.is_dir():
         return
@@ -537,7 +540,7 @@ def _load_volume_folders(catalog: Catalog, history: History, problems: list[Prob
                 )
             )
             continue
-        volume = _load_volume(catalog, folder, history, problems)
+        volume = _load_volume(catalog, folder, history, problems, today)
         if volume is None:
             continue
         if volume.number != int(match.group(1)):
@@ -572,17 +575,20 @@ def _load_volume_folders(catalog: Catalog, history: History, problems: list[Prob
             break
 
 
-def _load_volume(catalog: Catalog, folder: Path, history: History, problems: list[Problem]) -> Volume | None:
+def _load_volume(
+    catalog: Catalog, folder: Path, history: History, problems: list[Problem], today: dt.date
+) -> Volume | None:
     project = catalog.project
     manifest = folder / MANIFEST
     display = project.display(manifest)
     refused = project.refused([folder])
     if not refused:
-        refused = project.refused(
-            (manifest, folder / FOREWORD, folder / ERRATA, folder / CHECKSUMS, folder / FROZEN)
-        )
+        names = (MANIFEST, FOREWORD, ERRATA, CHECKSUMS, FROZEN, PRINTINGS)
+        refused = project.refused(folder / name for name in names)
     if not refused:
-        refused = project.refused(sorted((folder / FROZEN).glob("*")))
+        refused = project.refused(
+            [*sorted((folder / FROZEN).glob("*")), *sorted((folder / PRINTINGS).glob("*"))]
+        )
     if refused:
         problems.extend(refused)
         return None
@@ -630,6 +636,8 @@ def _load_volume(catalog: Catalog, folder: Path, history: History, problems: lis
         ctx.report(("status",), "a published volume needs its publication date: 'published: YYYY-MM-DD'")
     if volume.is_published:
         _check_frozen(catalog, volume, history, problems)
+        printings = load_printings(project, volume, history, today, problems, catalog.notes)
+        volume = dataclasses.replace(volume, printings=printings)
     errata_path = folder / ERRATA
     if errata_path.is_file():
         volume = _with_errata(catalog, volume, errata_path, problems)
@@ -798,5 +806,57 @@ def _check_publications(catalog: Catalog, history: History, problems: list[Probl
                     f"Volume {number} was published in {publication.where} as {publication.folder} and is "
                     f"gone; a published volume is never removed: restore it (git checkout "
                     f"{publication.commit[:12]} -- {publication.folder})",
+                )
+            )
+
+
+def _check_volume_order(catalog: Catalog, problems: list[Problem], today: dt.date) -> None:
+    """One practice in one volume; volumes published in their order, never dated in the future."""
+    first: dict[str, Volume] = {}
+    for volume in catalog.volumes.values():
+        for s, section in enumerate(volume.sections):
+            for i, slug in enumerate(section.practices):
+                other = first.setdefault(slug, volume)
+                if other is not volume:
+                    state = "published in" if other.is_published else "in the draft"
+                    problems.append(
+                        catalog.problem_at(
+                            volume.folder / MANIFEST,
+                            ("sections", s, "practices", i),
+                            f"practice '{slug}' is already {state} {other.label} "
+                            f"({catalog.project.display(other.folder / MANIFEST)}); a practice appears in one "
+                            f"volume only: remove it from {volume.label}",
+                        )
+                    )
+    drafts = [volume for volume in catalog.volumes.values() if not volume.is_published]
+    for volume in catalog.volumes.values():
+        if not volume.is_published or volume.published is None:
+            continue
+        earlier = [draft for draft in drafts if draft.number < volume.number]
+        if earlier:
+            problems.append(
+                catalog.problem_at(
+                    volume.folder / MANIFEST,
+                    ("status",),
+                    f"{volume.label} is published while {earlier[0].label} is still a draft; volumes are "
+                    f"published in their order: publish {earlier[0].label} first",
+                )
+            )
+        before = catalog.volumes.get(volume.number - 1)
+        if before is not None and before.published is not None and before.published > volume.published:
+            problems.append(
+                catalog.problem_at(
+                    volume.folder / MANIFEST,
+                    ("published",),
+                    f"published: {volume.published.isoformat()} is before {before.label}'s publication "
+                    f"({before.published.isoformat()}); volumes are published in their order",
+                )
+            )
+        if volume.published > today:
+            problems.append(
+                catalog.problem_at(
+                    volume.folder / MANIFEST,
+                    ("published",),
+                    f"published: {volume.published.isoformat()} is in the future; expected today or earlier",
                 )
             )

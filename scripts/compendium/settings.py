@@ -22,6 +22,12 @@ DEFAULT_SITE_NAME = "Compendium"
 """The site's name when ``mkdocs.yml`` gives none."""
 DEFAULT_BRANCH = "main"
 """The branch "Suggest an update" links edit, when the plugin's ``branch`` is not set."""
+DRAFTS = ("listed", "hidden")
+"""What the site does with draft volumes (the plugin's ``drafts``): list them, marked, or leave them out."""
+
+
+class SettingsError(Exception):
+    """A setting in ``mkdocs.yml`` has a value Compendium cannot use; the message says which and why."""
 
 
 @dataclass(frozen=True)
@@ -43,10 +49,18 @@ class Settings:
     """Volume number -> file name of its PDF beside the volume page, once printed."""
     cache: Path | None = None
     """The folder of the build's caches, outside the project (:func:`compendium.cache.cache_folder`); None: none."""
+    drafts: str = DRAFTS[0]
+    """``listed``: draft volumes have their pages and PDFs, marked as drafts; ``hidden``: the site leaves them out."""
 
     @classmethod
     def from_config(
-        cls, site_name: str, site_url: str, repo_url: str, branch: str, pdfs: dict[int, str] | None = None
+        cls,
+        site_name: str,
+        site_url: str,
+        repo_url: str,
+        branch: str,
+        pdfs: dict[int, str] | None = None,
+        drafts: str = DRAFTS[0],
     ) -> Settings:
         """Settings from ``mkdocs.yml``'s values, as MkDocs has read them or :meth:`from_mkdocs_yml` does."""
         if site_url and not site_url.endswith("/"):
@@ -60,6 +74,7 @@ class Settings:
             proposal_url=f"{repo}/issues/new?template={ISSUE_FORM_FILE}" if repo else "",
             contributing_url=f"{repo}/blob/{branch}/CONTRIBUTING.md" if repo else "",
             pdfs=pdfs or {},
+            drafts=drafts,
         )
 
     @classmethod
@@ -73,7 +88,8 @@ class Settings:
 
     @classmethod
     def from_mkdocs_data(cls, data: dict[str, Any]) -> Settings:
-        """The settings of ``mkdocs.yml`` already read (as ``compendium materialize`` reads it)."""
+        """The settings of ``mkdocs.yml`` already read (as ``compendium materialize`` reads it); a plugin
+        setting Compendium cannot use is a :class:`SettingsError`, worded as MkDocs words it."""
         options: dict[str, Any] = next(
             (
                 entry["compendium"]
@@ -82,12 +98,25 @@ class Settings:
             ),
             {},
         )
+        drafts = options.get("drafts", DRAFTS[0])
+        if drafts not in DRAFTS:
+            raise SettingsError(
+                f"mkdocs.yml: plugins.compendium.drafts: expected one of {', '.join(map(repr, DRAFTS))}, "
+                f"received {drafts!r}"
+            )
         return cls.from_config(
             str(data.get("site_name") or DEFAULT_SITE_NAME),
             str(data.get("site_url") or ""),
             str(data.get("repo_url") or ""),
             str(options.get("branch") or DEFAULT_BRANCH),
+            drafts=str(drafts),
         )
+
+    def listed(self, volumes: dict[int, Volume]) -> dict[int, Volume]:
+        """The volumes the site shows: every one, or with ``drafts: hidden`` the published ones only."""
+        if self.drafts == "listed":
+            return dict(volumes)
+        return {number: volume for number, volume in volumes.items() if volume.is_published}
 
 
 class _Lenient(yaml.SafeLoader):
@@ -111,6 +140,16 @@ def volume_path(volume: Volume) -> str:
 def pdf_name(volume: Volume) -> str:
     """The file name of a volume's print edition: beside its page on the site, and ``compendium print``'s default."""
     return f"{volume.folder.name}.pdf"
+
+
+def printing_pdf_name(volume: Volume, printing: int) -> str:
+    """The file name of an earlier printing of a volume, beside its page (the last printing is :func:`pdf_name`)."""
+    return f"{volume.folder.name}-printing-{printing}.pdf"
+
+
+def frozen_path(volume: Volume, slug: str) -> str:
+    """The generated page of practice ``slug`` as published volume ``volume`` holds it."""
+    return f"volumes/{volume.folder.name}/practices/{slug}.md"
 
 
 def url_of(path: str) -> str:

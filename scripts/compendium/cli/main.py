@@ -16,6 +16,7 @@ from compendium import __version__
 from compendium.cli import records, review, site, volumes
 from compendium.cli.shared import ProjectInvalid, UsageError
 from compendium.records.project import NotAProject, Project, find_project
+from compendium.settings import SettingsError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         project = Project(Path(args.root).absolute()) if args.root else find_project()
         result: int = args.run(args, project)
         return result
-    except (UsageError, NotAProject) as exc:
+    except (UsageError, NotAProject, SettingsError) as exc:
         print(f"compendium: error: {exc}", file=sys.stderr)
         return 2
     except ProjectInvalid as exc:

@@ -50,8 +50,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def _materialize(args: argparse.Namespace, project: Project) -> int:
     from compendium.cache import PDF, CacheError, cache_folder
-    from compendium.printing.edition import PrintError, print_volume
-    from compendium.settings import Settings, pdf_name
+    from compendium.printing.edition import PrintError, volume_pdfs
+    from compendium.settings import Settings, SettingsError
     from compendium.site.materialize import MaterializeError, materialize, read_config
 
     target = Path(args.directory)
@@ -72,11 +72,13 @@ def _materialize(args: argparse.Namespace, project: Project) -> int:
     config = project.root / "mkdocs.yml"
 
     def print_volumes(docs: Path) -> int:
-        # Each volume's PDF beside its page, as the plugin places it; the same cache spares the renders.
-        for volume in catalog.volumes.values():
-            output = docs / "volumes" / volume.folder.name / pdf_name(volume)
-            print_volume(catalog, volume, output, print, cache / PDF, settings.site_url)
-        return len(catalog.volumes)
+        # Each volume's PDFs beside its page, as the plugin places them: a draft's rendered (the same
+        # cache spares the renders), a published volume's printings as kept.
+        written = 0
+        for volume in settings.listed(catalog.volumes).values():
+            folder = docs / "volumes" / volume.folder.name
+            written += len(volume_pdfs(catalog, volume, folder, print, cache / PDF, settings.site_url))
+        return written
 
     try:
         data = read_config(config, project.display)
@@ -84,7 +86,7 @@ def _materialize(args: argparse.Namespace, project: Project) -> int:
         count = materialize(
             catalog, settings, data, config.parent, target, print_volumes=print_volumes if args.pdf else None
         )
-    except (MaterializeError, PrintError, CacheError) as exc:
+    except (MaterializeError, PrintError, CacheError, SettingsError) as exc:
         print(f"compendium: error: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {count} files to {target}")

@@ -6,7 +6,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from compendium.parallel import DEFAULT_PROCESSES
-from compendium.settings import DEFAULT_BRANCH
+from compendium.settings import DEFAULT_BRANCH, DRAFTS
 
 
 class CompendiumConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -28,6 +28,11 @@ class CompendiumConfig(base.Config):  # type: ignore[no-untyped-call]
 
     branch = c.Type(str, default=DEFAULT_BRANCH)
     """The branch "Suggest an update" links edit, under ``repo_url``."""
+
+    drafts = c.Choice(DRAFTS, default=DRAFTS[0])
+    """Draft volumes on the site: ``listed`` (the default) gives each its page and a PDF, both marked as a
+    draft with the day it was printed; ``hidden`` leaves drafts out of every page, the finder, the open
+    data and the PDFs, until they are published. The home page's "Latest volume" is always a published one."""
 
     concurrency = c.Type(int, default=DEFAULT_PROCESSES)
     """How many processes a build may use. 2 (the default with two cores or more): records are loaded

@@ -406,18 +406,19 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
     def _print_volumes(self, config: MkDocsConfig) -> list[Edition]:
         # Each volume's PDF sits beside its page; the cache (keyed by everything the PDF
         # depends on) means an unchanged volume is never rendered twice.
-        from compendium.printing.edition import PrintError, print_volume
+        from compendium.printing.edition import PrintError, volume_pdfs
 
         assert self.project is not None
         if self.catalog is None:
             return []
         cache = self.cache / PDF if self.cache is not None else None
-        site_url = self._settings(config).site_url
+        settings = self._settings(config)
         printed: list[Edition] = []
-        for volume in self.catalog.volumes.values():
-            target = Path(config.site_dir) / "volumes" / volume.folder.name / pdf_name(volume)
+        # A draft is rendered (cached); a published volume's PDFs are its printings' bytes, as kept.
+        for volume in settings.listed(self.catalog.volumes).values():
+            folder = Path(config.site_dir) / "volumes" / volume.folder.name
             try:
-                printed.append(print_volume(self.catalog, volume, target, _log_progress, cache, site_url))
+                printed += volume_pdfs(self.catalog, volume, folder, _log_progress, cache, settings.site_url)
             except (PrintError, CacheError) as exc:
                 raise PluginError(str(exc)) from None
         return printed
@@ -437,6 +438,11 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             else {}
         )
         settings = Settings.from_config(
-            config.site_name, config.site_url or "", config.repo_url or "", self.config.branch, pdfs
+            config.site_name,
+            config.site_url or "",
+            config.repo_url or "",
+            self.config.branch,
+            pdfs,
+            drafts=self.config.drafts,
         )
         return dataclasses.replace(settings, cache=self.cache)

@@ -9,20 +9,46 @@ readers read them (:mod:`compendium.render.figures`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from compendium.catalog import Catalog
 from compendium.records.fields import UNKNOWN
 from compendium.records.practice import Person, Practice, Source
 from compendium.records.vocabulary import Vocabulary
-from compendium.records.volume import Volume
+from compendium.records.volume import Volume, ordinal
 from compendium.render import charts, facts, figures
 from compendium.render.markdown import Links
 from compendium.render.structure import text_structure
 
 
-def volume_data(catalog: Catalog, volume: Volume, links: Links, moment: dt.datetime) -> dict[str, Any]:
-    """Everything the template prints, in reading order."""
+@dataclass(frozen=True)
+class Impression:
+    """A printing as the imprint page lists it (its bytes' checksum is not known inside them)."""
+
+    number: int
+    date: dt.date
+    reason: str | None = None
+    note: str | None = None
+
+
+def long_date(day: dt.date) -> str:
+    """A date as the edition prints it, as the site does: December 4, 2026."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def volume_data(
+    catalog: Catalog,
+    volume: Volume,
+    links: Links,
+    moment: dt.datetime,
+    impressions: Sequence[Impression] = (),
+    address: str = "",
+) -> dict[str, Any]:
+    """Everything the template prints, in reading order. ``impressions``: the printings the imprint lists
+    (a draft has none: it is marked a draft printed on ``moment``'s day); ``address``: the volume's
+    page on the public site, if known."""
     vocabulary = catalog.vocabulary
     practices = catalog.volume_practices(volume)
     partners: dict[str, list[str]] = {}
@@ -43,6 +69,19 @@ def volume_data(catalog: Catalog, volume: Volume, links: Links, moment: dt.datet
         "publishers": list(volume.publishers),
         "date": {"year": moment.year, "month": moment.month, "day": moment.day},
         "published": figures.partial_date(volume.published.isoformat()) if volume.published else "",
+        "published_long": long_date(volume.published) if volume.published and volume.is_published else "",
+        "draft": "" if volume.is_published else long_date(moment.date()),
+        "editors": list(volume.editors),
+        "address": address,
+        "printings": [
+            {
+                "ordinal": ordinal(impression.number),
+                "date": long_date(impression.date),
+                "reason": impression.reason or "",
+                "note": impression.note or "",
+            }
+            for impression in impressions
+        ],
         "description": volume.description or "",
         "foreword": text_structure(volume.foreword, links),
         "sections": [
@@ -64,7 +103,14 @@ def volume_data(catalog: Catalog, volume: Volume, links: Links, moment: dt.datet
             )
         ],
         "errata": [
-            {"date": erratum.date.isoformat(), "practice": erratum.practice or "", "text": erratum.text}
+            {
+                "date": long_date(erratum.date),
+                "practice": erratum.practice or "",
+                "title": practices[erratum.practice].title
+                if erratum.practice and erratum.practice in practices
+                else "",
+                "text": erratum.text,
+            }
             for erratum in volume.errata
         ],
     }

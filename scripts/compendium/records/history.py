@@ -23,6 +23,12 @@ copy to that commit's, byte for byte.
 * with a published manifest, because a publish stopped before its last step leaves a
   draft with a ``SHA256SUMS`` (which may be committed) that the next publish writes again.
 
+A published volume's printings (``printings/<n>/printing.yml`` and ``edition.pdf``) are written once, by
+``publish`` and ``reprint``, and never changed: each is held to its copy in the oldest commit on
+the same first-parent line, at or after the volume's publication, that adds or changes it
+(:attr:`History.kept`); a file the history holds must not go missing. A stopped publish may
+have left a draft's printing files in an earlier commit: those do not count.
+
 Git runs with a fixed argument list, no shell, in the project folder, with a timeout.
 Where history cannot be read (no git, a shallow clone, git failing) :attr:`History.gap`
 says why; outside any repository (a copy, a release archive, a test's project) there is
@@ -31,6 +37,7 @@ no history to hold a volume to, which :attr:`History.repository` says.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -38,7 +45,15 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compendium.records.volume import CHECKSUMS, FOLDER, MANIFEST
+from compendium.records.volume import (
+    CHECKSUMS,
+    FOLDER,
+    MANIFEST,
+    PRINTING_FOLDER,
+    PRINTING_PDF,
+    PRINTING_RECORD_FILE,
+    PRINTINGS,
+)
 
 GIT_TIMEOUT = 30
 """Seconds one git command may take; the history of a project of this size answers in milliseconds."""
@@ -67,11 +82,39 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """A printing file of a published volume as the history first holds it (see the module's description)."""
+
+    path: str
+    """The file, relative to the project: ``volumes/01-the-genius-of-regions/printings/2/edition.pdf``."""
+    commit: str
+    day: str
+    blob: str
+    """Git's object id of the file's content in that commit (:func:`blob_id` of the bytes)."""
+
+    @property
+    def where(self) -> str:
+        """How problems name the commit: ``commit 2f32e73d024d (2026-11-23)``."""
+        return f"commit {self.commit[:12]} ({self.day})"
+
+
+def blob_id(data: bytes, like: str) -> str:
+    """Git's object id of a file holding ``data``, in the hash of the repository whose ids look
+    like ``like`` (SHA-1 ids have 40 digits, SHA-256 ids 64)."""
+    header = f"blob {len(data)}\0".encode()
+    digest = hashlib.sha256() if len(like) == 64 else hashlib.sha1(usedforsecurity=False)
+    digest.update(header + data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
 class History:
     """What the history says about published volumes, and how far it could be read."""
 
     publications: dict[int, Publication] = field(default_factory=dict)
     """Volume number -> the commit that published it."""
+    kept: dict[str, Kept] = field(default_factory=dict)
+    """Printing file (relative path) -> its copy in the commit that first held it once published."""
     repository: bool = False
     """Whether the project lies in a git work tree (or has a ``.git`` that git could not read)."""
     gap: str | None = None
@@ -122,14 +165,21 @@ def _read(git: _Git, strict: bool) -> History:
             "log", "--first-parent", "--reverse", "--no-renames", "--diff-filter=AM", "--relative",
             "--date=short", "--format=%x00%H %cd", "--name-only", "-z", "HEAD",
             "--", f":(glob)volumes/*/{CHECKSUMS}", f":(glob)volumes/*/{MANIFEST}",
+            f":(glob)volumes/*/{PRINTINGS}/*/*",
         ],
     )  # fmt: skip
     candidates: list[tuple[int, str, str, str]] = []  # (number, commit, day, folder), oldest first
+    printed: list[tuple[int, int, str, str, str]] = []  # (order, number, commit, day, path), oldest first
+    order: dict[str, int] = {}  # commit -> its place on the first-parent line, oldest 0
     current: tuple[str, str] | None = None
     for token in log.decode("utf-8", errors="replace").split("\0"):
         token = token.strip("\n")
         if found := _COMMIT.fullmatch(token):
             current = (found.group(1), found.group(2))
+            order.setdefault(current[0], len(order))
+            continue
+        if current is not None and (volume := _printing_file(token)) is not None:
+            printed.append((order[current[0]], volume, *current, token))
             continue
         folder, _, name = token.rpartition("/")
         parent, _, base = folder.partition("/")
@@ -150,7 +200,54 @@ def _read(git: _Git, strict: bool) -> History:
         if number in publications or manifest is None or checksums is None or not PUBLISHED.search(manifest):
             continue
         publications[number] = Publication(number, commit_id, day, folder, checksums)
-    return History(publications=publications, repository=True, strict=strict)
+    firsts: dict[str, tuple[str, str]] = {}  # path -> (commit, day) that first holds it once published
+    for place, number, commit_id, day, path in printed:
+        publication = publications.get(number)
+        if publication is None or path in firsts:
+            continue
+        if place >= order[publication.commit]:
+            firsts[path] = (commit_id, day)
+    for place, number, _, _, path in printed:
+        publication = publications.get(number)
+        if publication is not None and place < order[publication.commit] and path not in firsts:
+            # Written before the publication (a stopped publish, committed) and not changed by it:
+            # held to the publication's copy, if it holds the file at all.
+            firsts[path] = (publication.commit, publication.day)
+    ids = _object_ids(git, [f"{commit_id}:./{path}" for path, (commit_id, _) in firsts.items()])
+    kept = {
+        path: Kept(path, commit_id, day, ids[f"{commit_id}:./{path}"])
+        for path, (commit_id, day) in firsts.items()
+        if f"{commit_id}:./{path}" in ids
+    }
+    return History(publications=publications, kept=kept, repository=True, strict=strict)
+
+
+def _printing_file(path: str) -> int | None:
+    """The volume number of ``path`` if it is a printing file (``volumes/<NN>-<slug>/printings/<n>/edition.pdf``)."""
+    parts = path.split("/")
+    if (
+        len(parts) != 5
+        or parts[0] != "volumes"
+        or parts[2] != PRINTINGS
+        or not PRINTING_FOLDER.fullmatch(parts[3])
+        or parts[4] not in (PRINTING_RECORD_FILE, PRINTING_PDF)
+    ):
+        return None
+    match = FOLDER.fullmatch(parts[1])
+    return int(match.group(1)) if match else None
+
+
+def _object_ids(git: _Git, names: list[str]) -> dict[str, str]:
+    """``<commit>:<path>`` -> the object id of that file, for those that exist, from one ``git cat-file``."""
+    if not names:
+        return {}
+    out = git(["cat-file", "--batch-check"], stdin="".join(f"{name}\n" for name in names).encode())
+    ids: dict[str, str] = {}
+    for name, line in zip(names, out.decode("ascii", errors="replace").splitlines(), strict=False):
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            ids[name] = parts[0]
+    return ids
 
 
 def _read_blobs(git: _Git, names: list[str]) -> dict[str, bytes]:

@@ -5,6 +5,14 @@ text as published into ``frozen/`` and writes ``SHA256SUMS`` over the manifest,
 the foreword and the frozen texts. Validation recomputes the sums and names any
 file that changed. Corrections go into ``errata.yml``, which is not frozen.
 
+Its print edition is kept too, to the byte: ``printings/1/edition.pdf`` with its
+record ``printings/1/printing.yml`` (the PDF's SHA-256, pages, template and
+typesetter), written by ``publish``; each deliberate re-render (``compendium volume
+reprint``) adds the next number's folder with its reason, made aside and renamed
+into place in one step. The site serves the last printing's bytes. Printing files
+are written once: validation holds each to the commit that first held it
+(:mod:`compendium.records.history`).
+
 ``SHA256SUMS`` sits beside the texts it guards, so a pull request could edit both;
 validation therefore holds it to the copy in the commit that published the volume
 (:mod:`compendium.records.history`) and refuses any line that is not one file's sum,
@@ -46,6 +54,14 @@ FROZEN_VOCABULARY = "vocabulary.yml"
 """The vocabulary as of publication, kept in ``frozen/``: the frozen texts are checked against it, so
 renaming or retiring a term later never breaks a published volume."""
 FOLDER = re.compile(r"(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)")
+PRINTINGS = "printings"
+"""The folder of a published volume's printings: one folder ``<n>/`` for each printing n."""
+PRINTING_FOLDER = re.compile(r"[1-9][0-9]{0,2}")
+"""The names of the folders ``printings/`` holds."""
+PRINTING_RECORD_FILE = "printing.yml"
+"""A printing's record, in its folder."""
+PRINTING_PDF = "edition.pdf"
+"""A printing's bytes, in its folder."""
 
 
 class VolumeNumber(Field[int]):
@@ -58,6 +74,95 @@ class VolumeNumber(Field[int]):
 
     def schema(self, terms: Any) -> dict[str, Any]:
         return self.described({"type": "integer", "minimum": 1})
+
+
+class Count(Field[int]):
+    """A whole number, 1 or more."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise Invalid(f"expected a whole number such as 12, received {received(value)}")
+        return value
+
+    def schema(self, terms: Any) -> dict[str, Any]:
+        return self.described({"type": "integer", "minimum": 1})
+
+
+class Digest(Field[str]):
+    """A SHA-256 digest: 64 lowercase hexadecimal digits, as ``sha256sum`` prints it."""
+
+    def validate(self, value: object, keypath: KeyPath, ctx: Context) -> str:
+        if not isinstance(value, str) or not DIGEST.fullmatch(value):
+            raise Invalid(f"expected a SHA-256 digest (64 lowercase hex digits), received {received(value)}")
+        return value
+
+    def schema(self, terms: Any) -> dict[str, Any]:
+        return self.described({"type": "string", "pattern": f"^{DIGEST.pattern}$"})
+
+
+DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Printing:
+    """``printings/<n>/printing.yml``: one printing of a published volume, whose bytes are ``edition.pdf`` beside it."""
+
+    printing: int = declare(
+        Count("The printing's number: 1 at publication, then 2, 3 … for each reprint.", required=True)
+    )
+    date: dt.date = declare(Date("The day the printing was made.", required=True))
+    reason: str | None = declare(
+        Text(
+            "Why the volume was printed again (from the second printing on; 'compendium volume reprint "
+            "--reason' writes it).",
+            max_length=600,
+            multiline=True,
+        )
+    )
+    note: str | None = declare(
+        Text("What readers should know about this printing, shown with it.", max_length=800, multiline=True)
+    )
+    sha256: str = declare(Digest("The SHA-256 of the printing's PDF, byte for byte.", required=True))
+    replaces: str | None = declare(
+        Digest("The SHA-256 of the printing this one replaces (from the second printing on).")
+    )
+    pages: int = declare(Count("How many pages the PDF has.", required=True))
+    template: str = declare(
+        Digest(
+            "The print template's version: the SHA-256 of the 'sha256sum' listing of overrides/print/ "
+            "(each file's digest and path, sorted by path).",
+            required=True,
+        )
+    )
+    typesetter: str = declare(Text("The typesetter and its version, e.g. 'typst 0.15.2'.", required=True))
+    fonts: tuple[str, ...] = declare(
+        ListOf(Text("A font package and its version."), "The font packages the PDF's typefaces came from.")
+    )
+
+    folder: Path = field(default=Path())
+    """The volume's folder."""
+
+    @property
+    def pdf(self) -> Path:
+        return self.folder / PRINTINGS / str(self.printing) / PRINTING_PDF
+
+    @property
+    def record(self) -> Path:
+        return self.folder / PRINTINGS / str(self.printing) / PRINTING_RECORD_FILE
+
+    @property
+    def ordinal(self) -> str:
+        """ "First", "Second" … as the volume page and the imprint name the printing."""
+        return ordinal(self.printing)
+
+
+def ordinal(number: int) -> str:
+    """1 -> "First", 2 -> "Second" … 10 -> "Tenth", then "11th"."""
+    words = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth")
+    if number <= len(words):
+        return words[number - 1]
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,6 +236,8 @@ class Volume:
     folder: Path = field(default=Path())
     foreword: str = field(default="", repr=False)
     errata: tuple[Erratum, ...] = ()
+    printings: tuple[Printing, ...] = ()
+    """The printings of a published volume, oldest first (none for a draft)."""
 
     @property
     def practices(self) -> list[str]:
@@ -144,9 +251,15 @@ class Volume:
     def label(self) -> str:
         return f"Volume {self.number}"
 
+    @property
+    def printing(self) -> Printing | None:
+        """The printing the site serves: the last one."""
+        return self.printings[-1] if self.printings else None
+
 
 VOLUME = Struct(Volume)
 ERRATA_FILE = Struct(Errata)
+PRINTING_RECORD = Struct(Printing)
 
 
 def sha256(path: Path) -> str:
@@ -286,3 +399,33 @@ def checksums_text(folder: Path) -> str:
     """``SHA256SUMS`` for the files :func:`frozen_files` finds in ``folder``."""
     lines = [f"{sha256(path)}  {path.relative_to(folder).as_posix()}" for path in frozen_files(folder)]
     return "\n".join(lines) + "\n"
+
+
+_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
+
+
+def pdf_pages(data: bytes) -> int:
+    """How many pages a PDF has: its page objects, counted (Typst writes each one uncompressed)."""
+    return len(_PDF_PAGE.findall(data))
+
+
+def printing_text(printing: Printing, header: str = "") -> str:
+    """``printing.yml`` as ``publish`` and ``reprint`` write it: each declared field that is set, in
+    declaration order, after ``header`` (comment lines)."""
+    import yaml  # only where a printing is written
+
+    class Dumper(yaml.SafeDumper):
+        """Long text folded (``>-``), so a reason reads as a paragraph; dates plain, as YYYY-MM-DD."""
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = ">" if len(value) > 80 else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    data: dict[str, object] = {}
+    for name in PRINTING_RECORD.specs:
+        value = getattr(printing, name)
+        if value is None or value == ():
+            continue
+        data[name] = list(value) if isinstance(value, tuple) else value
+    return header + yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)

@@ -31,10 +31,19 @@ from compendium.records.practice import Practice
 from compendium.records.vocabulary import LEAD, SUBMITTED
 from compendium.records.volume import Volume
 from compendium.render import figures
+from compendium.render.changes import text_changes
 from compendium.render.facts import regions_by_system
 from compendium.render.markdown import Heading, TextRenderer, site_links
 from compendium.render.templates import environment
-from compendium.settings import Settings, practice_path, relative, url_of, volume_path
+from compendium.settings import (
+    Settings,
+    frozen_path,
+    practice_path,
+    printing_pdf_name,
+    relative,
+    url_of,
+    volume_path,
+)
 from compendium.site.converter import Converter, Html
 from compendium.site.fonts import web_fonts
 from compendium.site.maps import Cartographer, CountyMap, shade_breaks, shade_of
@@ -146,7 +155,12 @@ class SiteBuilder:
         converter: Converter | None = None,
         processes: int = DEFAULT_PROCESSES,
     ) -> None:
-        self.catalog = catalog
+        # With drafts hidden (mkdocs.yml), the site is built from the published volumes alone: no page,
+        # card, filter, open data or PDF can then mention a draft.
+        listed = settings.listed(catalog.volumes)
+        self.catalog = (
+            catalog if len(listed) == len(catalog.volumes) else dataclasses.replace(catalog, volumes=listed)
+        )
         self.processes = processes
         """How many processes may make the practice pages (:mod:`compendium.parallel`)."""
         self.settings = settings
@@ -214,9 +228,39 @@ class SiteBuilder:
                     slots={"foreword": volume.foreword},
                     volume=volume,
                     pdf=self.settings.pdfs.get(volume.number),
+                    earlier_pdfs={
+                        p.printing: printing_pdf_name(volume, p.printing) for p in volume.printings[:-1]
+                    }
+                    if volume.number in self.settings.pdfs
+                    else {},
+                    frozen=self.catalog.volume_practices(volume) if volume.is_published else {},
                 )
             )
+            if volume.is_published:
+                pages += [self._frozen_page(volume, slug) for slug in volume.practices]
         return pages
+
+    def _frozen_page(self, volume: Volume, slug: str) -> Page:
+        """A practice's text as ``volume`` published it, with what changed in the living record since."""
+        frozen = self.catalog.frozen[(volume.number, slug)]
+        living = self.catalog.practices.get(slug)
+        changes = (
+            text_changes(frozen.path.read_text(encoding="utf-8"), living.path.read_text(encoding="utf-8"))
+            if living is not None and self.catalog.changed_since(volume, slug)
+            else []
+        )
+        return self._render(
+            "frozen.md.j2",
+            frozen_path(volume, slug),
+            in_nav=False,
+            slots={"body": frozen.body},
+            volume=volume,
+            p=frozen,
+            living=living,
+            changes=changes,
+            published_file=self.catalog.project.display(frozen.path),
+            living_file=self.catalog.project.display(living.path) if living else "",
+        )
 
     def open_data(self) -> list[Asset]:
         """The open data: the records as JSON and CSV, their schema, and the Atom feed."""
@@ -253,6 +297,7 @@ class SiteBuilder:
             catalog=self.catalog,
             practice_path=practice_path,
             volume_path=volume_path,
+            frozen_path=frozen_path,
             card_limit=CARD_LIMIT,
             newest_count=NEWEST_COUNT,
             **context,
@@ -488,7 +533,7 @@ class SiteBuilder:
                     )
             elif name == "volume":
                 numbered = {str(n): v for n, v in self.catalog.volumes.items()}
-                listed = [(n, v.label) for n, v in numbered.items()]
+                listed = [(n, v.label + ("" if v.is_published else " (draft)")) for n, v in numbered.items()]
                 groups = [("", values(name, listed, lambda n, numbered=numbered: volume_path(numbered[n])))]
             else:
                 groups = [("", values(name, self.vocabulary.terms(vocabulary).items(), page))]
