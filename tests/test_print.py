@@ -15,6 +15,7 @@ from pypdf import PageObject, PdfReader
 from compendium.catalog import load_catalog
 from compendium.printing.edition import PrintError, print_volume
 from compendium.records.project import Project
+from compendium.settings import Settings
 
 from .conftest import REPO
 from .sitebuild import print_project
@@ -27,11 +28,15 @@ def catalog():  # type: ignore[no-untyped-def]
     return loaded
 
 
+SITE_URL = Settings.from_mkdocs_yml(REPO / "mkdocs.yml").site_url
+"""The site's address, as 'compendium print' reads it: the imprint page gives the volume's address there."""
+
+
 @pytest.fixture(scope="module")
 def volume_one(catalog, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
     output = tmp_path_factory.mktemp("print") / "volume-1.pdf"
     messages: list[str] = []
-    edition = print_volume(catalog, catalog.volumes[1], output, messages.append)
+    edition = print_volume(catalog, catalog.volumes[1], output, messages.append, site_url=SITE_URL)
     assert edition.rendered and edition.pages == len(PdfReader(output).pages)
     assert messages == ["Volume 1: typesetting 6 practices", f"Volume 1: wrote {edition.pages} pages"]
     return output
@@ -116,7 +121,7 @@ def test_fonts_come_from_the_font_packages(volume_one: Path) -> None:
 
 def test_two_renders_are_byte_identical(volume_one: Path, catalog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     again = tmp_path / "again.pdf"
-    print_volume(catalog, catalog.volumes[1], again)
+    print_volume(catalog, catalog.volumes[1], again, site_url=SITE_URL)
     assert again.read_bytes() == volume_one.read_bytes()
 
 
