@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -147,7 +146,7 @@ def _day(text: str | None) -> dt.date:
 
 def _printer(project: Project) -> tuple[Printer, Reproducer]:
     """The print stage's renderers, for publish and reprint: with the site's address and progress on stderr."""
-    from compendium.printing.edition import new_printing, print_volume
+    from compendium.printing.edition import new_printing, rendered_bytes
     from compendium.settings import Settings
 
     site_url = Settings.from_mkdocs_yml(project.root / "mkdocs.yml").site_url
@@ -156,10 +155,7 @@ def _printer(project: Project) -> tuple[Printer, Reproducer]:
         return new_printing(catalog, volume, day, reason, _progress, site_url)
 
     def reproduce(catalog: Catalog, volume: Volume) -> bytes:
-        with tempfile.TemporaryDirectory(prefix="compendium-reproduce-") as scratch:
-            output = Path(scratch) / "again.pdf"
-            print_volume(catalog, volume, output, _progress, None, site_url)
-            return output.read_bytes()
+        return rendered_bytes(catalog, volume, _progress, site_url)
 
     return printer, reproduce
 

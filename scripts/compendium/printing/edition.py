@@ -294,6 +294,17 @@ def site_edition(
     return Edition(output, printing.pages, rendered=False)
 
 
+def rendered_bytes(
+    catalog: Catalog, volume: Volume, progress: Progress | None = None, site_url: str = ""
+) -> bytes:
+    """``volume`` rendered now as its last printing would be (:func:`print_volume`'s default), as bytes:
+    what ``reprint`` compares with the kept PDF to tell whether printing again would change anything."""
+    with tempfile.TemporaryDirectory(prefix="compendium-reproduce-") as scratch:
+        output = Path(scratch) / "again.pdf"
+        print_volume(catalog, volume, output, progress, None, site_url)
+        return output.read_bytes()
+
+
 def new_printing(
     catalog: Catalog,
     volume: Volume,
