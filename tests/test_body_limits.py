@@ -20,9 +20,11 @@ from .sitebuild import print_project
 
 MINIMAL = (RECORDS / "good" / "minimal.md").read_text(encoding="utf-8")
 NEED_LINE = 14  # the line of the minimal record's text under '## Need'
-BUDGET = 3.0
-"""Seconds one 60,000-character body may take to check and to structure for print, on a slow shared machine
-(the slowest here, 60,000 '[', takes about 0.8 s; one line of 2,000 backticks once took 151 s)."""
+BUDGET = 20.0
+"""Seconds one 60,000-character body may take to check and to structure for print: a guard against the
+catastrophic (one line of 2,000 backticks once took 151 s), not a speed target, since these machines are
+shared (the slowest shape, 60,000 '[', takes about 0.8 s alone and took 3 s beside four other builds).
+What this test holds is the ratio below; speed is measured by the benchmarks."""
 
 
 def filled(unit: str, size: int, prefix: str = "") -> str:
@@ -84,7 +86,7 @@ def test_checks_take_time_in_proportion_to_the_text(shape: str, tmp_path: Path) 
     quarter, whole = SHAPES[shape](MAX_BODY_CHARS // 4), SHAPES[shape](MAX_BODY_CHARS)
     assert len(whole) == MAX_BODY_CHARS
     small, large = seconds(quarter, record, 1), seconds(whole, record, 1)
-    if large > 0.05 and large / small >= 8:  # one slow moment on a shared machine is not a trend
+    if large >= BUDGET or (large > 0.05 and large / small >= 8):  # one slow moment is not a trend
         small, large = seconds(quarter, record, 3), seconds(whole, record, 3)
     assert large < BUDGET, f"{large:.2f} s for {MAX_BODY_CHARS:,} characters"
     # Linear work takes four times as long on four times the text; quadratic, sixteen.

@@ -25,7 +25,7 @@ from citeproc.source.json import CiteProcJSON
 
 from compendium.render.citation import Citation, bibtex, csl_json, highwire, json_ld, ris
 
-HOSTILE = 'Shared {governance} 50% & $5 #1 _under_ ~tilde \\back "quoted" Fresno–Kings Café'
+HOSTILE = 'Shared {governance} 50% & $5 #1 _under_ ~tilde \\back "quoted" Fresno\u2013Kings Caf\u00e9'
 
 
 def _practice(title: str = HOSTILE, volume: str = "") -> Citation:
@@ -116,14 +116,19 @@ class _Head(HTMLParser):
 
 @pytest.mark.parametrize(
     ("page", "kind"),
-    [("practices/hospitality-training-academy/", "CreativeWork"), ("volumes/01-the-genius-of-regions/", "Book")],
+    [
+        ("practices/hospitality-training-academy/", "CreativeWork"),
+        ("volumes/01-the-genius-of-regions/", "Book"),
+    ],
 )
 def test_pages_carry_their_citation_and_offer_it_to_download(repo_site: Path, page: str, kind: str) -> None:
     html = (repo_site / page / "index.html").read_text(encoding="utf-8")
     head = _Head()
     head.feed(html.split("</head>")[0])
     names = [name for name, _ in head.meta]
-    assert names[0] == "citation_title" and "citation_author" in names and "citation_publication_date" in names
+    assert (
+        names[0] == "citation_title" and "citation_author" in names and "citation_publication_date" in names
+    )
     (text,) = head.jsonld
     data = json.loads(text)
     assert data["@type"] == kind and data["name"]

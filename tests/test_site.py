@@ -304,6 +304,11 @@ def test_pagefind_that_cannot_start_fails_or_hangs_is_reported_and_cleaned_up(
         def kill(self) -> None:
             pass
 
+        def wait(self, timeout: float | None = None) -> None:
+            return None
+
+        stdout = stderr = None
+
     indexing = search.Indexing(tmp_path / "site")
     indexing._process = Hung()  # type: ignore[assignment]
     with pytest.raises(search.SearchError, match=r"^Pagefind took more than 10 minutes and was stopped$"):
