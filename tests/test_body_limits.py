@@ -69,13 +69,14 @@ SHAPES: dict[str, Callable[[int], str]] = {
 
 
 def seconds(body: str, record: Path, repeat: int) -> float:
-    """The best of ``repeat`` runs of the checks and the print structure on ``body``."""
+    """The best of ``repeat`` runs of the checks and the print structure on ``body``, in this process's CPU
+    time: other work on a shared machine slows the wall clock far more than it does this."""
     best = float("inf")
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = time.process_time()
         check_body(body, (), record, record.parent.parent)
         text_structure(body)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
@@ -86,11 +87,11 @@ def test_checks_take_time_in_proportion_to_the_text(shape: str, tmp_path: Path) 
     quarter, whole = SHAPES[shape](MAX_BODY_CHARS // 4), SHAPES[shape](MAX_BODY_CHARS)
     assert len(whole) == MAX_BODY_CHARS
     small, large = seconds(quarter, record, 1), seconds(whole, record, 1)
-    if large >= BUDGET or (large > 0.05 and large / small >= 8):  # one slow moment is not a trend
+    if large >= BUDGET or (large > 0.05 and large / small >= 10):  # one slow moment is not a trend
         small, large = seconds(quarter, record, 3), seconds(whole, record, 3)
     assert large < BUDGET, f"{large:.2f} s for {MAX_BODY_CHARS:,} characters"
     # Linear work takes four times as long on four times the text; quadratic, sixteen.
-    assert large <= 0.05 or large / small < 8, f"{small:.3f} s, then {large:.3f} s on four times the text"
+    assert large <= 0.05 or large / small < 10, f"{small:.3f} s, then {large:.3f} s on four times the text"
 
 
 def practice(text: str, title: str = "Golden minimal record") -> str:
