@@ -279,10 +279,12 @@ def fill_submit_form(page: Any) -> None:
     page.fill(
         "#f-summary", "Workforce boards and colleges share navigators #1 priority: adults into paid training."
     )
-    # Regions come folded by system, the counties open: a contributor opens the collaboratives.
-    page.click("details.cmp-choices__system:has(#f-regions-inland-empire-k16) > summary")
-    page.check("#f-regions-inland-empire-k16")
-    page.check("#f-regions-riverside-county")
+    # Regions are typed, as a contributor names them, and chosen with the keyboard.
+    page.fill("#f-regions-search", "inland empire k")
+    page.keyboard.press("Enter")  # the one match
+    page.fill("#f-regions-search", "Riverside Co.")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     partners = [
         ("Example Workforce Board", "workforce-board", "lead"),
         ("Example Community College", "community-college", "partner"),
@@ -365,7 +367,7 @@ def test_submit_form_writes_a_record_that_validates(
     page.reload()
     assert page.input_value("#f-partners-2-name") == "Example Community College"
     assert page.is_checked("#f-regions-riverside-county")
-    assert page.is_visible("#f-regions-inland-empire-k16")  # its fold opens with the draft
+    assert "Inland Empire Regional K-16 Collaborative" in page.inner_text("#f-regions-chosen")  # listed again
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#cmp-reset")
     assert page.input_value("#f-title") == ""
@@ -619,3 +621,237 @@ def test_the_map_is_reached_by_keyboard_and_its_outlines_switch_without_script(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/regions/" in page.url and page.url.endswith("-county/")
+
+
+def test_regions_are_found_by_typing_with_keyboard_and_screen_reader(browser: Any, site_url: str) -> None:
+    """The ARIA combobox pattern: a named box that says whether its list is open and which option is
+    active; arrows, Enter and Escape; a live count; the chosen regions as a list with remove buttons."""
+    page, _ = new_page(browser)
+    page.goto(site_url + "submit/")
+    box = "#f-regions-search"
+    assert page.get_attribute(box, "role") == "combobox"
+    assert page.get_attribute(box, "aria-controls") == "f-regions-options"
+    assert page.evaluate("document.querySelector('label[for=f-regions-search]').textContent").startswith(
+        "Find a region"
+    )
+    page.focus(box)
+    page.keyboard.type("fresno")
+    assert page.get_attribute(box, "aria-expanded") == "true"
+    options = page.locator("#f-regions-options [role=option]").all_inner_texts()
+    assert options[0] == "Fresno County — County"
+    # A region holding the county is found by it, and says so.
+    assert (
+        "Central San Joaquin Valley K-16 Partnership — Regional K-16 Education Collaborative, includes Fresno County"
+        in options
+    )
+    assert "found" in page.inner_text("#f-regions-found")
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute(box, "aria-activedescendant") == "f-regions-option-fresno-county"
+    page.keyboard.press("Enter")
+    assert page.is_checked("#f-regions-fresno-county")
+    assert page.inner_text("#f-regions-found") == "Fresno County added. 1 region chosen."
+    assert page.get_attribute(box, "aria-expanded") == "false"
+    assert page.get_attribute("#f-regions-chosen button", "aria-label") == "Remove Fresno County"
+    # By a county, by an abbreviation, by another name.
+    for typed, first in [
+        ("LA County", "Los Angeles County"),
+        ("Kern Co.", "Kern County"),
+        ("adult education consortium", "ABOUT"),
+    ]:
+        page.fill(box, typed)
+        got = page.locator("#f-regions-options [role=option] .cmp-combo__name").all_inner_texts()
+        assert got and (first == "ABOUT" or got[0] == first), (typed, got)
+    page.keyboard.press("Escape")
+    assert page.get_attribute(box, "aria-expanded") == "false"
+    # A name no region has: what validate would suggest, one press away.
+    page.fill(box, "Fresmo County")
+    assert page.is_visible("#f-regions-suggest")
+    assert page.locator("#f-regions-suggest button").all_inner_texts() == ["Fresno County"]
+    page.click("#f-regions-suggest button")
+    assert page.is_checked("#f-regions-fresno-county")
+    assert page.inner_text("#f-regions-found") == "Fresno County is chosen already. 1 region chosen."
+    # The chosen region's remove button takes it off the list.
+    page.click("#f-regions-chosen button")
+    assert not page.is_checked("#f-regions-fresno-county")
+    assert page.inner_text("#f-regions-found") == "Fresno County removed. 0 regions chosen."
+    page.context.close()
+
+
+NAME_PROBES = [
+    "fresno", "fresno-cnty", "la-county", "LA County", "Fresno Co.", "Fresno Cnty", "County of Fresno",
+    "los-angelse-county", "riverside-cnty", "Fresno City", "SLO", "San Luis Obispo Co", "Inland Empire",
+    "Sacramento", "kern k-16", "monterey", "inland-empirerpu", "San Joaquin Valey Regional Planing Unit",
+    "Humboldt County workforce area", "Orange County North", "county", "Coastal RPU",
+]  # fmt: skip
+
+
+def test_the_form_suggests_what_validate_suggests(browser: Any, site_url: str) -> None:
+    """The form's copy of records/names.py gives the same answers, name by name."""
+    from compendium.catalog import load_catalog
+    from compendium.records import names as rules_of_names
+    from compendium.records.project import Project
+
+    catalog, _ = load_catalog(Project(REPO), processes=1)
+    assert catalog is not None
+    names = catalog.vocabulary.names("regions")
+    expected = [[names.exact(p), names.same(p), names.close(p)] for p in NAME_PROBES]
+    page, _ = new_page(browser)
+    page.goto(site_url + "submit/")
+    script = page.get_attribute('script[src$="submit.js"]', "src") or ""
+    data = {
+        "abbreviations": rules_of_names.ABBREVIATIONS,
+        "stop_words": sorted(rules_of_names.STOP_WORDS),
+        "same": rules_of_names.SAME,
+        "reordered": rules_of_names.REORDERED,
+    }
+    got = page.evaluate(
+        """async ([url, probes, data, labels, aliases]) => {
+            const m = await import(new URL(url, document.baseURI).href);
+            m.configure(data);
+            const n = new m.Names(labels, aliases);
+            return probes.map((p) => [n.exact(p), n.same(p), n.close(p)]);
+        }""",
+        [
+            re.sub(r"submit\.js$", "names.mjs", script),
+            NAME_PROBES,
+            data,
+            dict(catalog.vocabulary.terms("regions")),
+            {region: list(entry.aliases) for region, entry in catalog.vocabulary.regions.items()},
+        ],
+    )
+    assert got == expected
+    page.context.close()
+
+
+RULE_CASES: list[tuple[str, list[tuple[str, str]], Any]] = [
+    # (what a contributor did, the form steps [(action, selector[, value])], the same change to the record)
+    (
+        "promising evidence, no outcome",
+        [("select", "#f-evidence-level", "promising"), ("click", "#f-outcomes .cmp-list__remove")],
+        lambda r: (r["evidence"].update(level="promising"), r.pop("outcomes")),
+    ),
+    (
+        "an outcome with no date",
+        [("select", "#f-evidence-level", "promising"), ("fill", "#f-outcomes-1-as_of", "")],
+        lambda r: (r["evidence"].update(level="promising"), r["outcomes"][0].pop("as_of")),
+    ),
+    (
+        "an outcome with two dates",
+        [("fill", "#f-outcomes-1-period", "2021 to 2023")],
+        lambda r: r["outcomes"][0].update(period="2021 to 2023"),
+    ),
+    (
+        "a dated outcome marked undated",
+        [("check", "#f-outcomes-1-undated")],
+        lambda r: r["outcomes"][0].update(undated=True),
+    ),
+    (
+        "a source with neither title nor address",
+        [("click", "#f-sources [data-add]"), ("fill", "#f-sources-1-publisher", "Example Board")],
+        lambda r: r.update(sources=[{"publisher": "Example Board"}]),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "steps", "change"), RULE_CASES, ids=[c[0] for c in RULE_CASES])
+def test_the_form_refuses_what_validate_refuses_across_fields(
+    browser: Any,
+    site_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    case: str,
+    steps: Any,
+    change: Any,
+) -> None:
+    """The same bad record, made in the form and written as a file: the form's problems are validate's."""
+    import yaml
+
+    from compendium.cli.main import main
+
+    page, _ = new_page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "submit/")
+    fill_submit_form(page)
+    page.click("#cmp-submit button[type=submit]")
+    page.wait_for_selector("#cmp-output:not([hidden])")
+    good = page.text_content("#cmp-record") or ""
+    for action, selector, *value in steps:
+        getattr(page, {"select": "select_option"}.get(action, action))(selector, *value)
+    page.click("#cmp-submit button[type=submit]")
+    page.wait_for_selector("#cmp-errors:not([hidden])")
+    form = sorted(
+        page.eval_on_selector_all("#cmp-errors li[data-rule]", "items => items.map(i => i.dataset.validate)")
+    )
+    assert form, page.locator("#cmp-errors li").all_inner_texts()
+
+    _, front, body = good.split("---\n", 2)
+    record = yaml.safe_load(front)
+    change(record)
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "practices", root / "practices")
+    (root / "practices" / "bad.md").write_text(
+        "---\n" + yaml.safe_dump(record, sort_keys=False, allow_unicode=True) + "---\n" + body,
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["--root", str(root), "validate", str(root / "practices" / "bad.md")]) == 1
+    validate = sorted(line.split(": ", 1)[1] for line in capsys.readouterr().out.splitlines())
+    assert form == validate
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["390px", "1280px"])
+def test_the_finished_record_reads_as_a_summary_and_stays_in_its_box(
+    browser: Any, site_url: str, tmp_path: Path, viewport: dict[str, int]
+) -> None:
+    page, _ = new_page(browser, viewport=viewport)
+    page.goto(site_url + "submit/")
+    fill_submit_form(page)
+    page.fill("#f-regions-new", "Coachella Valley")  # a new region, placed by its county
+    page.click("summary:has-text('Its counties')")
+    page.check("#f-regions-new-county-riverside-county")
+    page.fill("#f-section-2", "A line without a single space " + "x" * 400)
+    page.click("#cmp-submit button[type=submit]")
+    page.wait_for_selector("#cmp-output:not([hidden])")
+    summary = page.inner_text("#cmp-summary")
+    assert (
+        "Inland Empire Regional K-16 Collaborative; Riverside County; Coachella Valley (new, for an editor to add; Riverside County)"
+        in summary
+    )
+    assert "Example Workforce Board (Workforce development board; Lead)" in summary
+    # The summary comes first; the file is one step away, and the record scrolls within its box.
+    assert page.evaluate(
+        "document.getElementById('cmp-summary').compareDocumentPosition(document.getElementById('cmp-record')) & 4"
+    )
+    page.click(".cmp-submit__file > summary")
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths  # nothing wider than the phone's screen
+    output = page.eval_on_selector("#cmp-output", "e => e.getBoundingClientRect().bottom + window.scrollY")
+    footer = page.eval_on_selector("footer", "e => e.getBoundingClientRect().top + window.scrollY")
+    assert output <= footer
+    page.screenshot(path=str(tmp_path / f"submit-{viewport['width']}.png"), full_page=True)
+    page.context.close()
+
+
+def test_a_new_region_must_say_where_it_lies_and_be_new(browser: Any, site_url: str) -> None:
+    page, _ = new_page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "submit/")
+    fill_submit_form(page)
+    page.fill("#f-regions-new", "Fresno Cnty")
+    page.select_option("#f-regions-new-within", "san-joaquin-valley-rpu")
+    page.click("#cmp-submit button[type=submit]")
+    problems = page.locator("#cmp-errors li").all_inner_texts()
+    assert problems == [
+        "Regions: “Fresno Cnty” is Fresno County, which the list has already: choose it above instead"
+    ]
+    page.fill("#f-regions-new", "Iron Range")
+    page.select_option("#f-regions-new-within", "")
+    page.click("#cmp-submit button[type=submit]")
+    problems = page.locator("#cmp-errors li").all_inner_texts()
+    assert len(problems) == 1 and "'Iron Range' is a new region and says nowhere where it lies" in problems[0]
+    page.select_option("#f-regions-new-state", "Minnesota")
+    page.click("#cmp-submit button[type=submit]")
+    page.wait_for_selector("#cmp-output:not([hidden])")
+    assert "  - new: Iron Range\n    state: Minnesota\n" in (page.text_content("#cmp-record") or "")
+    page.context.close()

@@ -37,9 +37,9 @@ from compendium.records.practice import PRACTICE, RESERVED_IDS, Practice
 from compendium.records.printings import load_printings
 from compendium.records.problem import Problem, sort_problems
 from compendium.records.project import SCHEMA_FILE, VOCABULARY_FILE, Project
+from compendium.records.rules import broken as broken_rules
 from compendium.records.vocabulary import (
     CONVENER,
-    EVIDENCED_LEVELS,
     LEAD,
     RETIRED,
     Vocabulary,
@@ -271,6 +271,8 @@ def _load_practice(
     except Reported:
         return None
     _check_practice(practice, ctx, today, living=check_text)
+    for keypath, message in broken_rules(document.data):  # the rules the Submit form checks too
+        ctx.report(keypath, message)
     return practice
 
 
@@ -300,9 +302,6 @@ def _check_practice(practice: Practice, ctx: Context, today: dt.date, living: bo
     _check_partners(practice, ctx, living)
     _check_outcomes(practice, ctx)
     _check_facts(practice, ctx)
-    for index, source in enumerate(practice.sources):
-        if not source.title and not source.url:
-            ctx.report(("sources", index), f"sources[{index + 1}] needs a title, a url, or both")
     for keypath, text in pending_terms(practice):
         if not practice.is_submitted:
             ctx.report(
@@ -381,21 +380,7 @@ def _check_partners(practice: Practice, ctx: Context, living: bool = True) -> No
 
 def _check_outcomes(practice: Practice, ctx: Context) -> None:
     for index, outcome in enumerate(practice.outcomes):
-        where = f"outcomes[{index + 1}]"
-        dated = [name for name in ("as_of", "period") if getattr(outcome, name)]
-        if outcome.undated and dated:
-            ctx.report(
-                ("outcomes", index, "undated"),
-                f"{where} has {dated[0]} and undated: true; keep one",
-            )
-        elif len(dated) > 1:
-            ctx.report(("outcomes", index, "period"), f"{where} has both as_of and period; keep one")
-        elif not dated and not outcome.undated:
-            ctx.report(
-                ("outcomes", index),
-                f"{where} needs its date: as_of (YYYY, YYYY-MM or YYYY-MM-DD) or period ('2021 to 2023'); "
-                "if the source gives none, write undated: true",
-            )
+        where = f"outcomes[{index + 1}]"  # its date and the evidence it supports: records/rules.py
         if outcome.up_to is not None and Decimal(outcome.up_to) < Decimal(outcome.value):
             ctx.report(
                 ("outcomes", index, "up_to"),
@@ -415,13 +400,6 @@ def _check_outcomes(practice: Practice, ctx: Context) -> None:
                 f"{where} says sources disagree, but no other outcome gives '{outcome.measure}' from another "
                 "source; add the other source's figure with the same measure",
             )
-    level = practice.evidence.level
-    if level in EVIDENCED_LEVELS and not any(outcome.is_result for outcome in practice.outcomes):
-        ctx.report(
-            ("evidence", "level"),
-            f"evidence level '{level}' needs at least one dated outcome of the practice itself under "
-            "outcomes (not undated, not context, not the wider programme's); otherwise use 'emerging'",
-        )
 
 
 def _check_facts(practice: Practice, ctx: Context) -> None:

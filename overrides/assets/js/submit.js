@@ -7,6 +7,8 @@
 // A draft is kept in this browser's storage as the user types, so closing the
 // tab loses nothing; "Clear the form" removes it.
 
+import { Names, configure, key } from "./names.mjs";
+import { broken, message, written } from "./rules.mjs";
 import { dump } from "./vendor/js-yaml.mjs";
 
 const form = document.getElementById("cmp-submit");
@@ -27,6 +29,12 @@ const DRAFT_KEY = `cmp-submit-draft:${window.location.pathname}`;
 // GitHub serves URLs up to about 8 KB; a longer record is uploaded as a file instead.
 const URL_LIMIT = 8000;
 const SLUG = new RegExp(`^(?:${slugInput.pattern})$`);
+const names = JSON.parse(document.getElementById("cmp-submit-names").textContent);
+configure(names);
+const regionNames = new Names(
+  shape.labels.regions,
+  Object.fromEntries(Object.entries(names.regions).map(([id, region]) => [id, region.aliases])),
+);
 
 let record = "";
 let slugEdited = false;
@@ -93,14 +101,22 @@ function valueOf(field) {
   switch (field.dataset.kind) {
     case "choices": {
       // A term the vocabulary lacks is written in words, as {new: …}; an editor adds it.
-      const chosen = [...field.querySelectorAll("input:checked")].map((box) => box.value);
+      const chosen = [...field.querySelectorAll("input:checked:not([data-new-county])")].map((box) => box.value);
       const named = pendingOf(field);
+      if (field.dataset.key === "regions") {
+        const placed = newRegionOf(field);
+        return isEmpty(placed) ? chosen : [...chosen, placed];
+      }
       return named ? [...chosen, { new: named }] : chosen;
     }
-    case "list":
-      return itemsOf(field)
-        .map((item) => read(item.querySelector('[data-kind="item"]')))
-        .filter((value) => !isEmpty(value));
+    case "list": {
+      // The items written, and (for rules' messages) the fieldset each came from.
+      const kept = itemsOf(field)
+        .map((item) => item.querySelector('[data-kind="item"]'))
+        .filter((group) => !isEmpty(read(group)));
+      field.kept = kept;
+      return kept.map((group) => read(group));
+    }
     case "group":
     case "item":
       return read(field);
@@ -113,6 +129,20 @@ function valueOf(field) {
       return text;
     }
   }
+}
+
+function newRegionOf(field) {
+  // A region the list lacks, with where it lies: its counties, a region it lies in, or its state.
+  const out = {};
+  const name = pendingOf(field);
+  if (name) out.new = name;
+  const counties = [...field.querySelectorAll("input[data-new-county]:checked")].map((box) => box.value);
+  if (counties.length) out.counties = counties;
+  const within = field.querySelector("[data-new-within]").value;
+  if (within) out.within = [within];
+  const state = field.querySelector("[data-new-state]").value;
+  if (state) out.state = state;
+  return out;
 }
 
 function pendingOf(field) {
@@ -147,14 +177,18 @@ function today() {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-function buildRecord() {
+function buildFront() {
   const values = read(form.querySelector('[data-kind="record"]'));
   const front = {};
-  for (const key of shape.order) {
-    if (key in shape.fixed) front[key] = shape.fixed[key];
-    else if (key === shape.dated) front[key] = today();
-    else if (key in values) front[key] = values[key];
+  for (const name of shape.order) {
+    if (name in shape.fixed) front[name] = shape.fixed[name];
+    else if (name === shape.dated) front[name] = today();
+    else if (name in values) front[name] = values[name];
   }
+  return front;
+}
+
+function buildRecord(front = buildFront()) {
   const sections = [...form.querySelectorAll('[data-kind="section"]')].map((field) => {
     const text = controlOf(field).value.replace(/\r\n?/g, "\n").trim();
     return `## ${field.dataset.section}\n\n${text}\n`;
@@ -182,10 +216,12 @@ function problemOf(field, required) {
   const where = contextOf(field);
   if (kind === "choices") {
     const min = Number(field.dataset.min || 0);
-    return valueOf(field).length < min ? `${where}choose at least one of the ${label.toLowerCase()}` : "";
+    if (valueOf(field).length < min) return `${where}choose at least one of the ${label.toLowerCase()}`;
+    return field.dataset.key === "regions" ? newRegionProblem(field) : pendingProblem(field, where, label);
   }
   const control = controlOf(field);
   const text = control.value.trim();
+  if (!text && pendingOf(field)) return pendingProblem(field, where, label);
   if (control.validity.badInput) return `${where}${label}: ${control.dataset.hint}`;
   if (!text) {
     if (!required || pendingOf(field)) return "";
@@ -202,6 +238,33 @@ function problemOf(field, required) {
     const same = [...existing.values()].find((t) => t.toLowerCase() === text.toLowerCase());
     if (same) return `${label}: a practice with this title exists already`;
   }
+  return "";
+}
+
+const namesOf = {};
+
+function pendingProblem(field, where, label) {
+  // A term named in words that the list has already, spelt another way, is refused as validate does.
+  const text = pendingOf(field);
+  const vocabulary = field.dataset.vocabulary;
+  if (!text || !vocabulary || !shape.labels[vocabulary]) return "";
+  namesOf[vocabulary] ??= new Names(shape.labels[vocabulary]);
+  const same = namesOf[vocabulary].same(text);
+  if (!same) return "";
+  return `${where}${label}: “${text}” is ${shape.labels[vocabulary][same]}, which the list has already: choose it instead`;
+}
+
+function newRegionProblem(field) {
+  // As validate says it (records/places.py, records/names.py): a new region says where it lies, and
+  // is no region of the list under another spelling.
+  const placed = newRegionOf(field);
+  if (isEmpty(placed)) return "";
+  if (!placed.new) return "Regions: name the new region whose place you chose";
+  const same = regionNames.same(placed.new);
+  if (same) {
+    return `Regions: “${placed.new}” is ${shape.labels.regions[same]}, which the list has already: choose it above instead`;
+  }
+  if (!placed.counties && !placed.within && !placed.state) return `Regions: ${shape.nowhere.replaceAll("{name}", placed.new)}`;
   return "";
 }
 
@@ -249,8 +312,10 @@ function check() {
   const visit = (container, active) => {
     for (const field of fieldsOf(container)) {
       const kind = field.dataset.kind;
-      if (kind === "group" || kind === "item") {
+      if (kind === "group") {
         // An optional group left empty is simply left out; once begun, its required fields count.
+        visit(field, !isEmpty(read(field)) || (active && "required" in field.dataset));
+      } else if (kind === "item") {
         visit(field, active || !isEmpty(read(field)));
       } else if (kind === "list") {
         const count = valueOf(field).length;
@@ -274,8 +339,44 @@ function check() {
     const problem = problemOf(field, true);
     if (problem) found.push([field, problem]);
   }
+  // The rules across fields (records/rules.py), as validate applies them to the record about to be written.
+  if (!found.length) {
+    for (const [keypath, rule, itemPath, item] of broken(shape.rules, buildFront())) {
+      const field = fieldAt(keypath) || form.querySelector('[data-kind="record"]');
+      const said = message(rule, keypath, item, () => placeOf(itemPath));
+      found.push([field, said, { rule: rule.name, keypath: written(keypath), validate: message(rule, keypath, item, () => written(itemPath)) }]);
+    }
+  }
   // "choose the role" reads better as "Choose the role" at the start of a message.
-  return found.map(([field, message]) => [field, message.charAt(0).toUpperCase() + message.slice(1)]);
+  return found.map(([field, text, about]) => [field, text.charAt(0).toUpperCase() + text.slice(1), about]);
+}
+
+function fieldAt(keypath) {
+  // The form's field (or list item) a record's keypath points to, as far as the form has one:
+  // outcomes[2].undated is the "Undated" box of the second outcome written.
+  let here = form.querySelector('[data-kind="record"]');
+  for (const part of keypath) {
+    if (typeof part === "number") {
+      if (here.dataset.kind !== "list") return here;
+      valueOf(here); // remembers which items were written
+      const item = (here.kept || [])[part];
+      if (!item) return here;
+      here = item;
+    } else {
+      const next = fieldsOf(here).find((el) => el.dataset.key === part);
+      if (!next) return here;
+      here = next;
+    }
+  }
+  return here;
+}
+
+function placeOf(itemPath) {
+  // "Outcome 2": how the form names the item a rule is about (its legend).
+  const field = fieldAt(itemPath);
+  if (!field || !itemPath.length) return "";
+  const legend = field.querySelector(":scope > legend");
+  return legend ? legend.textContent.trim() : field.dataset.label || "";
 }
 
 function noun(list) {
@@ -298,7 +399,7 @@ function showProblems(found) {
   const title = document.createElement("h2");
   title.textContent = found.length === 1 ? "There is one thing to fix" : `There are ${found.length} things to fix`;
   const list = document.createElement("ul");
-  found.forEach(([field, message], index) => {
+  found.forEach(([field, message, about], index) => {
     const target = field.dataset.kind === "choices" ? field.querySelector("input") : controlOf(field);
     const error = document.createElement("p");
     error.className = "cmp-error";
@@ -310,6 +411,11 @@ function showProblems(found) {
     described.setAttribute("aria-invalid", "true");
     described.setAttribute("aria-describedby", `${described.getAttribute("aria-describedby") || ""} ${error.id}`.trim());
     const item = document.createElement("li");
+    if (about) {
+      item.dataset.rule = about.rule;
+      item.dataset.keypath = about.keypath;
+      item.dataset.validate = about.validate;
+    }
     const link = document.createElement("a");
     link.href = `#${target.id}`;
     link.textContent = message;
@@ -326,6 +432,288 @@ function showProblems(found) {
   errors.focus();
 }
 
+// -- regions: found by typing (the ARIA 1.2 combobox pattern) ---------------------------
+
+const regionsField = form.querySelector('[data-key="regions"]');
+const search = document.getElementById("f-regions-search");
+const listbox = document.getElementById("f-regions-options");
+const chosenList = document.getElementById("f-regions-chosen");
+const foundStatus = document.getElementById("f-regions-found");
+const suggestion = document.getElementById("f-regions-suggest");
+const REGIONS = Object.entries(shape.labels.regions).map(([id, label]) => {
+  const about = names.regions[id];
+  const called = [key(label), ...about.aliases.map((alias) => key(alias)), key(id)];
+  return {
+    id,
+    label,
+    system: about.system,
+    counties: about.counties,
+    called,
+    name: called.join(" ").split(" "),
+    countyNames: about.counties.map((county) => key(county).split(" ")),
+    systemName: key(about.system).split(" "),
+  };
+});
+const SHOWN = 30;
+let active = -1;
+
+function boxOf(id) {
+  return regionsField.querySelector(`input[data-region][value="${id}"]`);
+}
+
+function everyWordStarts(query, words) {
+  return query.every((part) => words.some((word) => word.startsWith(part)));
+}
+
+function regionMatches(text) {
+  // A name (or another name, or the id) that is what was typed, then one that begins with it, then
+  // one holding every word typed; then a county in it; then its kind.
+  const typed = key(text);
+  const query = typed.split(" ").filter(Boolean);
+  if (!query.length) return [];
+  const found = [];
+  for (const region of REGIONS) {
+    let rank = -1;
+    let why = "";
+    if (region.called.includes(typed)) rank = 0;
+    else if (region.called.some((name) => name.startsWith(typed))) rank = 1;
+    else if (everyWordStarts(query, region.name)) rank = 2;
+    else {
+      const county = region.countyNames.findIndex((words) => everyWordStarts(query, words));
+      if (county >= 0) {
+        rank = 3;
+        why = `includes ${region.counties[county]}`;
+      } else if (everyWordStarts(query, region.systemName)) rank = 4;
+    }
+    if (rank >= 0) found.push({ region, rank, why });
+  }
+  found.sort((a, b) => a.rank - b.rank || a.region.label.localeCompare(b.region.label));
+  return found;
+}
+
+function closeList() {
+  listbox.hidden = true;
+  search.setAttribute("aria-expanded", "false");
+  search.removeAttribute("aria-activedescendant");
+  active = -1;
+}
+
+function setActive(index) {
+  const options = [...listbox.children];
+  if (!options.length) return;
+  active = (index + options.length) % options.length;
+  options.forEach((option, n) => option.classList.toggle("is-active", n === active));
+  search.setAttribute("aria-activedescendant", options[active].id);
+  options[active].scrollIntoView({ block: "nearest" });
+}
+
+function showMatches() {
+  const text = search.value.trim();
+  listbox.replaceChildren();
+  suggestion.hidden = true;
+  suggestion.replaceChildren();
+  if (!text) {
+    closeList();
+    foundStatus.textContent = "";
+    return;
+  }
+  const found = regionMatches(text);
+  for (const { region, why } of found.slice(0, SHOWN)) {
+    const option = document.createElement("li");
+    option.id = `f-regions-option-${region.id}`;
+    option.setAttribute("role", "option");
+    const chosen = boxOf(region.id).checked;
+    option.setAttribute("aria-selected", String(chosen));
+    option.dataset.value = region.id;
+    const name = document.createElement("span");
+    name.className = "cmp-combo__name";
+    name.textContent = region.label;
+    const kind = document.createElement("span");
+    kind.className = "cmp-combo__kind";
+    kind.textContent = ` — ${region.system}${why ? `, ${why}` : ""}${chosen ? " (chosen)" : ""}`;
+    option.append(name, kind);
+    listbox.append(option);
+  }
+  if (found.length) {
+    listbox.hidden = false;
+    search.setAttribute("aria-expanded", "true");
+    active = -1;
+    const more = found.length > SHOWN ? `; the first ${SHOWN} are shown, type more to narrow them` : "";
+    foundStatus.textContent = `${found.length} region${found.length === 1 ? "" : "s"} found${more}. Use the arrow keys to choose.`;
+    return;
+  }
+  closeList();
+  // Nothing by that name: what validate would suggest, to choose with one press.
+  const close = regionNames.close(text);
+  const lead = document.createElement("span");
+  lead.textContent = close.length ? `No region is named “${text}”. Did you mean ` : `No region is named “${text}”. Below, you can name it as a new region.`;
+  suggestion.append(lead);
+  close.forEach((id, n) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button cmp-combo__meant";
+    button.dataset.value = id;
+    button.textContent = shape.labels.regions[id];
+    if (n) suggestion.append(n === close.length - 1 ? " or " : ", ");
+    suggestion.append(button);
+  });
+  if (close.length) suggestion.append("?");
+  suggestion.hidden = false;
+  foundStatus.textContent = lead.textContent + close.map((id) => shape.labels.regions[id]).join(" or ");
+}
+
+function choose(id) {
+  const box = boxOf(id);
+  box.checked = !box.checked;
+  renderChosen();
+  saveDraft();
+  foundStatus.textContent = `${shape.labels.regions[id]} ${box.checked ? "added" : "removed"}. ${chosenCount()}`;
+  search.value = "";
+  closeList();
+  suggestion.hidden = true;
+  search.focus();
+}
+
+function chosenCount() {
+  const count = regionsField.querySelectorAll("input[data-region]:checked").length;
+  return `${count} region${count === 1 ? "" : "s"} chosen.`;
+}
+
+function renderChosen() {
+  chosenList.replaceChildren();
+  for (const box of regionsField.querySelectorAll("input[data-region]:checked")) {
+    const item = document.createElement("li");
+    const label = shape.labels.regions[box.value];
+    item.append(`${label} `);
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "cmp-combo__remove";
+    remove.dataset.value = box.value;
+    remove.setAttribute("aria-label", `Remove ${label}`);
+    remove.textContent = "×";
+    item.append(remove);
+    chosenList.append(item);
+  }
+}
+
+search.addEventListener("input", showMatches);
+search.addEventListener("keydown", (event) => {
+  const open = !listbox.hidden;
+  if (event.key === "ArrowDown") {
+    event.preventDefault();
+    if (!open) showMatches();
+    setActive(active + 1);
+  } else if (event.key === "ArrowUp") {
+    event.preventDefault();
+    if (open) setActive(active - 1);
+  } else if (event.key === "Enter") {
+    // Enter chooses the active match, or the only one; it never submits the form from here.
+    event.preventDefault();
+    const options = [...listbox.children];
+    if (open && active >= 0) choose(options[active].dataset.value);
+    else if (open && options.length === 1) choose(options[0].dataset.value);
+  } else if (event.key === "Escape") {
+    if (open) {
+      event.preventDefault();
+      closeList();
+    } else {
+      search.value = "";
+      suggestion.hidden = true;
+    }
+  }
+});
+search.addEventListener("blur", () => setTimeout(() => {
+  if (!regionsField.contains(document.activeElement)) closeList();
+}, 150));
+listbox.addEventListener("mousedown", (event) => event.preventDefault()); // keep the focus in the box
+listbox.addEventListener("click", (event) => {
+  const option = event.target.closest("[role=option]");
+  if (option) choose(option.dataset.value);
+});
+suggestion.addEventListener("click", (event) => {
+  const meant = event.target.closest("[data-value]");
+  if (!meant) return;
+  if (!boxOf(meant.dataset.value).checked) choose(meant.dataset.value);
+  else {
+    foundStatus.textContent = `${shape.labels.regions[meant.dataset.value]} is chosen already. ${chosenCount()}`;
+    search.value = "";
+    suggestion.hidden = true;
+    search.focus();
+  }
+});
+chosenList.addEventListener("click", (event) => {
+  const remove = event.target.closest("[data-value]");
+  if (remove) choose(remove.dataset.value);
+});
+regionsField.addEventListener("change", (event) => {
+  if (event.target.matches("input[data-region]")) renderChosen();
+});
+
+// -- the record, as a reader who does not read YAML sees it -------------------------
+
+function labelOf(vocabulary, term) {
+  if (term && typeof term === "object") {
+    const where = [
+      ...(term.counties || []).map((id) => shape.labels.counties[id]),
+      ...(term.within || []).map((id) => `within ${shape.labels.regions[id]}`),
+      ...(term.state ? [`${term.state}, outside California`] : []),
+    ];
+    return `${term.new} (new, for an editor to add${where.length ? `; ${where.join(", ")}` : ""})`;
+  }
+  return (shape.labels[vocabulary] || {})[term] || String(term);
+}
+
+function describe(name, value) {
+  // One line or a short list for each field, with labels where the record holds ids.
+  const vocabulary = { regions: "regions", focus: "focus", populations: "populations", sectors: "sectors" }[name];
+  if (vocabulary) return value.map((term) => labelOf(vocabulary, term)).join("; ");
+  if (name === "partners") {
+    return value.map((p) => `${p.name} (${labelOf("partner_types", p.type)}; ${[].concat(p.role || []).map((r) => labelOf("partner_roles", r)).join(", ")})`);
+  }
+  if (name === "evidence") return `${labelOf("evidence_levels", value.level)}, ${labelOf("evidence_bases", value.basis)}`;
+  if (name === "outcomes") {
+    return value.map((o) => `${o.measure}: ${o.value}${o.unit ? ` ${o.unit}` : ""} (${o.as_of || o.period || "undated"}; ${o.source})`);
+  }
+  if (name === "funding") {
+    const dollars = (amount) => (typeof amount === "number" ? amount.toLocaleString("en-US") : amount);
+    return value.map((f) => `${labelOf("funding_streams", f.stream)}${f.amount ? `: $${dollars(f.amount)}` : ""}`);
+  }
+  if (name === "status") return labelOf("statuses", value);
+  if (Array.isArray(value)) return value.map((item) => (typeof item === "object" ? Object.values(item).join(", ") : String(item)));
+  if (value && typeof value === "object") return Object.values(value).join(", ");
+  return String(value);
+}
+
+function summarize(front) {
+  const list = document.getElementById("cmp-summary");
+  list.replaceChildren();
+  for (const [name, value] of Object.entries(front)) {
+    const term = document.createElement("dt");
+    term.textContent = shape.titles[name] || name;
+    const detail = document.createElement("dd");
+    const said = describe(name, value);
+    if (Array.isArray(said)) {
+      const items = document.createElement("ul");
+      for (const line of said) {
+        const item = document.createElement("li");
+        item.textContent = line;
+        items.append(item);
+      }
+      detail.append(items);
+    } else {
+      detail.textContent = said;
+    }
+    list.append(term, detail);
+  }
+  for (const field of form.querySelectorAll('[data-kind="section"]')) {
+    const term = document.createElement("dt");
+    term.textContent = field.dataset.section;
+    const detail = document.createElement("dd");
+    detail.textContent = controlOf(field).value.trim();
+    list.append(term, detail);
+  }
+}
+
 // -- the result ------------------------------------------------------------------
 
 function fileName() {
@@ -333,7 +721,9 @@ function fileName() {
 }
 
 function showRecord() {
-  record = buildRecord();
+  const front = buildFront();
+  record = buildRecord(front);
+  summarize(front);
   recordView.textContent = record;
   output.hidden = false;
   outputStatus.textContent = "";
@@ -393,10 +783,7 @@ function restoreDraft() {
     if (control.type === "checkbox") control.checked = value === true;
     else control.value = value;
   }
-  // A chosen region shows: its system's fold opens.
-  for (const fold of form.querySelectorAll("details.cmp-choices__system")) {
-    if (fold.querySelector("input:checked")) fold.open = true;
-  }
+  renderChosen();
   slugEdited = Boolean(draft.slugEdited);
   status.textContent = "Your draft from this browser is back. “Clear the form” starts again.";
 }
@@ -443,6 +830,7 @@ document.getElementById("cmp-reset").addEventListener("click", () => {
   }
   slugEdited = false;
   restoreDraft();
+  renderChosen();
   clearProblems();
   output.hidden = true;
   status.textContent = "The form is empty again.";

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from compendium.records.practice import PRACTICE
+from compendium.records.rules import RULES
 from compendium.records.vocabulary import Vocabulary
 
 
@@ -24,6 +25,8 @@ def practice_schema(vocabulary: Vocabulary) -> dict[str, Any]:
         "x-body-sections": list(vocabulary.sections),
         "x-body-prompts": dict(vocabulary.prompts),
         "x-labels": {name: dict(vocabulary.terms(name)) for name in _vocabularies_used(schema)},
+        # Rules across fields (records/rules.py): the validator's, evaluated by the Submit form too.
+        "x-rules": [rule.as_json() for rule in RULES],
     }
 
 

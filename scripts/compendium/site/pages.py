@@ -27,6 +27,8 @@ from compendium.contribute.schema import practice_schema
 from compendium.parallel import DEFAULT_PROCESSES, map_in_halves
 from compendium.records.fields import SLUG, Pending
 from compendium.records.filing import ways_text
+from compendium.records.names import ABBREVIATIONS, REORDERED, SAME, STOP_WORDS
+from compendium.records.places import nowhere
 from compendium.records.practice import Practice
 from compendium.records.vocabulary import LEAD, SUBMITTED
 from compendium.records.volume import Volume
@@ -423,14 +425,40 @@ class SiteBuilder:
             slug_pattern=SLUG.pattern,
             practices=self.practices,
             folder=self.catalog.project.display(self.catalog.project.practices) + "/",
+            names=self._names_for_the_form(),
             record_shape={
                 "order": list(schema["properties"]),
                 # A contribution always enters review as submitted, dated the day it is made.
                 "fixed": {"status": SUBMITTED},
                 "dated": "submitted",
                 "sections": schema["x-body-sections"],
+                "rules": schema["x-rules"],
+                "labels": schema["x-labels"],
+                "titles": {name: prop.get("title", name) for name, prop in schema["properties"].items()},
+                "nowhere": nowhere("{name}"),
             },
         )
+
+    def _names_for_the_form(self) -> dict[str, Any]:
+        """What the Submit form's script needs to find regions and suggest as validate does: the rules of
+        :mod:`compendium.records.names`, and each region's other names, system and counties."""
+        regions = self.vocabulary.regions
+        label = self.vocabulary.terms("regions")
+        filing = self.catalog.filing
+        return {
+            "abbreviations": ABBREVIATIONS,
+            "stop_words": sorted(STOP_WORDS),
+            "same": SAME,
+            "reordered": REORDERED,
+            "regions": {
+                region: {
+                    "system": self.vocabulary.label("systems", entry.system),
+                    "aliases": list(entry.aliases),
+                    "counties": [label[c] for c in regions if c in filing.counties(region) and c != region],
+                }
+                for region, entry in regions.items()
+            },
+        }
 
     def _regions_of(self, practice: Practice) -> list[str]:
         """Every region whose page lists the practice (:mod:`compendium.records.filing`): the finder's

@@ -1,0 +1,83 @@
+// Rules across a record's fields, as scripts/compendium/records/rules.py declares them: the page
+// hands over the declarations (the schema's x-rules) and this evaluates them as the validator does,
+// on the record with its empty values left out, with the same small subset of JSON Schema.
+
+export function pruned(value) {
+  if (Array.isArray(value)) return value.map(pruned).filter((item) => !empty(item));
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const [name, item] of Object.entries(value)) {
+      const kept = pruned(item);
+      if (!empty(kept)) out[name] = kept;
+    }
+    return out;
+  }
+  return value;
+}
+
+function empty(value) {
+  if (value === null || value === undefined || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && Object.keys(value).length === 0;
+}
+
+function isObject(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+export function holds(schema, value) {
+  if ("const" in schema && value !== schema.const) return false;
+  if ("enum" in schema && !schema.enum.includes(value)) return false;
+  if (isObject(value)) {
+    if ((schema.required || []).some((name) => !(name in value))) return false;
+    for (const [name, sub] of Object.entries(schema.properties || {})) {
+      if (name in value && !holds(sub, value[name])) return false;
+    }
+  }
+  if ("not" in schema && holds(schema.not, value)) return false;
+  if ("anyOf" in schema && !schema.anyOf.some((sub) => holds(sub, value))) return false;
+  if ((schema.allOf || []).some((sub) => !holds(sub, value))) return false;
+  if ("if" in schema && holds(schema.if, value) && !holds(schema.then || {}, value)) return false;
+  if ("contains" in schema && Array.isArray(value) && !value.some((item) => holds(schema.contains, item))) return false;
+  return true;
+}
+
+function* items(record, scope, keypath = []) {
+  if (!scope.length) {
+    yield [keypath, record];
+    return;
+  }
+  const [head, ...rest] = scope;
+  if (head === "*") {
+    if (Array.isArray(record)) for (const [index, item] of record.entries()) yield* items(item, rest, [...keypath, index]);
+  } else if (isObject(record) && head in record) {
+    yield* items(record[head], rest, [...keypath, head]);
+  }
+}
+
+export function message(rule, keypath, item, where) {
+  return rule.message.replace(/\{([a-z_.]+)\}/g, (_, name) => {
+    if (name === "where") return where(keypath);
+    let value = item;
+    for (const part of name.split(".")) value = isObject(value) ? value[part] : undefined;
+    return String(value);
+  });
+}
+
+// Every [keypath, rule, item keypath, item] the record breaks: keypath is where the problem is (the
+// rule's field of the item), so a form can mark the field and a test can compare with validate.
+export function broken(rules, record) {
+  const data = pruned(record);
+  const found = [];
+  for (const rule of rules) {
+    for (const [keypath, item] of items(data, rule.scope)) {
+      if (!holds(rule.schema, item)) found.push([[...keypath, ...rule.at], rule, keypath, item]);
+    }
+  }
+  return found;
+}
+
+export function written(keypath) {
+  // outcomes[2].undated, as validate writes a place in a record.
+  return keypath.map((part) => (typeof part === "number" ? `[${part + 1}]` : `.${part}`)).join("").replace(/^\./, "");
+}

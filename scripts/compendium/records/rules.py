@@ -1,0 +1,208 @@
+"""Rules across a record's fields, declared once for the validator and the Submit form alike.
+
+A rule says, as a small piece of JSON Schema, what every item of one part of a record satisfies
+(every outcome has a date; a 'promising' practice has a dated result), with the message users see
+when one does not. ``compendium validate`` evaluates them with :func:`check` on the record as written;
+the schema carries them as ``x-rules``, and the Submit form's script (``overrides/assets/js/rules.mjs``)
+evaluates the same declarations on the record it is about to write. Both evaluators read the same
+subset of JSON Schema (:data:`KEYWORDS`), on the record with its empty values left out, as
+:func:`pruned` leaves them; ``tests/test_rules.py`` holds them to the same answers as the reference
+implementation (``jsonschema``) and the browser's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from compendium.records.practice import RESULT_KINDS
+from compendium.records.vocabulary import EVIDENCED_LEVELS
+
+KeyPath = tuple[str | int, ...]
+Schema = dict[str, Any]
+
+KEYWORDS = ("const", "enum", "required", "properties", "not", "anyOf", "allOf", "if", "then", "contains")
+"""The JSON Schema keywords rules may use: both evaluators read these and nothing else."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What each item under ``scope`` satisfies, and what to say where it does not."""
+
+    name: str
+    scope: tuple[str, ...]
+    """Where its items are: ``("outcomes", "*")`` for each outcome, ``()`` for the whole record."""
+    at: tuple[str, ...]
+    """The field of the item the problem is reported at (its line); ``()`` for the item itself."""
+    schema: Schema
+    message: str
+    """``{where}`` is the item as users write it (``outcomes[2]``); ``{a.b}`` is a value of the item."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "scope": list(self.scope), "at": list(self.at), "schema": self.schema,
+                "message": self.message}  # fmt: skip
+
+
+def _given(name: str) -> Schema:
+    return {"required": [name]}
+
+
+_UNDATED = {"required": ["undated"], "properties": {"undated": {"const": True}}}
+_DATED = {"anyOf": [_given("as_of"), _given("period")]}
+RESULT: Schema = {
+    "allOf": [
+        _DATED,
+        {"not": _UNDATED},
+        {"not": {"required": ["kind"], "properties": {"kind": {"not": {"enum": list(RESULT_KINDS)}}}}},
+        {"not": {"required": ["scope"], "properties": {"scope": {"const": "programme"}}}},
+    ]
+}
+"""An outcome that can support an evidence level: a dated result of the practice itself."""
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "outcome-dated-and-undated",
+        ("outcomes", "*"),
+        ("undated",),
+        {"not": {"allOf": [_UNDATED, _given("as_of")]}},
+        "{where} has as_of and undated: true; keep one",
+    ),
+    Rule(
+        "outcome-period-and-undated",
+        ("outcomes", "*"),
+        ("undated",),
+        {"not": {"allOf": [_UNDATED, _given("period"), {"not": _given("as_of")}]}},
+        "{where} has period and undated: true; keep one",
+    ),
+    Rule(
+        "outcome-two-dates",
+        ("outcomes", "*"),
+        ("period",),
+        {"not": {"allOf": [_given("as_of"), _given("period"), {"not": _UNDATED}]}},
+        "{where} has both as_of and period; keep one",
+    ),
+    Rule(
+        "outcome-needs-a-date",
+        ("outcomes", "*"),
+        (),
+        {"anyOf": [_DATED, _UNDATED]},
+        "{where} needs its date: as_of (YYYY, YYYY-MM or YYYY-MM-DD) or period ('2021 to 2023'); "
+        "if the source gives none, write undated: true",
+    ),
+    Rule(
+        "evidence-needs-a-result",
+        (),
+        ("evidence", "level"),
+        {
+            "if": {
+                "required": ["evidence"],
+                "properties": {
+                    "evidence": {
+                        "required": ["level"],
+                        "properties": {"level": {"enum": list(EVIDENCED_LEVELS)}},
+                    }
+                },
+            },
+            "then": {"required": ["outcomes"], "properties": {"outcomes": {"contains": RESULT}}},
+        },
+        "evidence level '{evidence.level}' needs at least one dated outcome of the practice itself under "
+        "outcomes (not undated, not context, not the wider programme's); otherwise use 'emerging'",
+    ),
+    Rule(
+        "source-needs-a-title-or-address",
+        ("sources", "*"),
+        (),
+        {"anyOf": [_given("title"), _given("url")]},
+        "{where} needs a title, a url, or both",
+    ),
+)
+"""Every rule across fields that the validator and the form share."""
+
+
+def pruned(value: Any) -> Any:
+    """``value`` without empty values (nothing, "", [], {}), which a record treats as not given."""
+    if isinstance(value, dict):
+        kept = {key: pruned(item) for key, item in value.items()}
+        return {key: item for key, item in kept.items() if item not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [item for item in (pruned(item) for item in value) if item not in (None, "", [], {})]
+    return value
+
+
+def holds(schema: Schema, value: Any) -> bool:
+    """Whether ``value`` satisfies ``schema`` (the :data:`KEYWORDS` subset of JSON Schema)."""
+    unknown = set(schema) - set(KEYWORDS)
+    if unknown:
+        raise ValueError(f"rules use only {', '.join(KEYWORDS)}; this one uses {', '.join(sorted(unknown))}")
+    tests: list[Callable[[], bool]] = [
+        lambda: "const" not in schema or _same(value, schema["const"]),
+        lambda: "enum" not in schema or any(_same(value, option) for option in schema["enum"]),
+        lambda: not isinstance(value, dict) or all(name in value for name in schema.get("required", ())),
+        lambda: (
+            not isinstance(value, dict)
+            or all(
+                holds(sub, value[name]) for name, sub in schema.get("properties", {}).items() if name in value
+            )
+        ),
+        lambda: "not" not in schema or not holds(schema["not"], value),
+        lambda: "anyOf" not in schema or any(holds(sub, value) for sub in schema["anyOf"]),
+        lambda: all(holds(sub, value) for sub in schema.get("allOf", ())),
+        lambda: "if" not in schema or not holds(schema["if"], value) or holds(schema.get("then", {}), value),
+        lambda: (
+            "contains" not in schema
+            or not isinstance(value, list)
+            or any(holds(schema["contains"], item) for item in value)
+        ),
+    ]
+    return all(test() for test in tests)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """JSON equality: true is not 1."""
+    return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
+
+
+def items(record: Any, scope: tuple[str, ...], keypath: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
+    """Each item of ``record`` under ``scope``, with where it is."""
+    if not scope:
+        yield keypath, record
+        return
+    head, rest = scope[0], scope[1:]
+    if head == "*":
+        for index, item in enumerate(record if isinstance(record, list) else []):
+            yield from items(item, rest, (*keypath, index))
+    elif isinstance(record, dict) and head in record:
+        yield from items(record[head], rest, (*keypath, head))
+
+
+def broken(record: Any) -> list[tuple[KeyPath, str]]:
+    """Every (where, message) of :data:`RULES` that ``record`` (as written, empties pruned) breaks."""
+    found = []
+    data = pruned(record)
+    for rule in RULES:
+        for keypath, item in items(data, rule.scope):
+            if not holds(rule.schema, item):
+                found.append(((*keypath, *rule.at), message(rule, keypath, item)))
+    return found
+
+
+_PLACE = re.compile(r"\{([a-z_.]+)\}")
+
+
+def message(rule: Rule, keypath: KeyPath, item: Any) -> str:
+    """The rule's message for the item at ``keypath``: its place as users write it, and its values."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "where":
+            return "".join(
+                f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in keypath
+            ).lstrip(".")
+        value = item
+        for part in name.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return str(value)
+
+    return _PLACE.sub(fill, rule.message)
