@@ -99,6 +99,20 @@ class Entry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EvidenceLevel(Entry):
+    """A step of the evidence scale: what it means, and what a practice needs to stand on it."""
+
+    criteria: str | None = declare(
+        Text(
+            "What a practice needs to be listed at this level, as 'compendium validate' checks it (a dated "
+            "result of the practice itself, for the levels that need one) and as editors check it on review; "
+            "the public evidence key shows it beside the description.",
+            max_length=600,
+        )
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class ListSource:
     """A public list the vocabulary's regions and memberships were read from."""
 
@@ -265,8 +279,8 @@ class VocabularyFile:
             "populations (a figure's group is a population).",
         )
     )
-    evidence_levels: dict[str, Entry] = declare(
-        MapOf(Struct(Entry), "The evidence scale, weakest first.", required=True)
+    evidence_levels: dict[str, EvidenceLevel] = declare(
+        MapOf(Struct(EvidenceLevel), "The evidence scale, weakest first.", required=True)
     )
     evidence_bases: dict[str, Entry] = declare(
         MapOf(Struct(Entry), "What the evidence rests on.", required=True)
