@@ -99,7 +99,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg", ".csv", ".txt")
+COMPRESSED = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".csv", ".txt")
 """What a static host (GitHub Pages, Netlify, Cloudflare) sends gzipped; fonts and Pagefind's
 fragments are compressed already."""
 

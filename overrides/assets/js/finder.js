@@ -36,6 +36,7 @@ const SORTS = {
   newest: { added: "desc" },
   reviewed: { reviewed: "desc" },
   title: { title: "asc" },
+  evidence: { evidence: "desc" }, // the scale's strongest level first, then the newest (site/evidence.py)
 };
 
 let loading = null;
@@ -73,6 +74,7 @@ function upgrade(fieldset) {
     shownLabel.replaceWith(label);
     labels.set(`${name} ${value}`, shownLabel.textContent);
     input.dataset.total = count.textContent; // what it finds with nothing else chosen
+    input.disabled = count.textContent === "0";
   }
 }
 
@@ -192,11 +194,9 @@ function showCounts(counts) {
       const badge = box.parentElement.querySelector(".cmp-count");
       badge.textContent = String(count);
       badge.setAttribute("aria-label", `${count} ${count === 1 ? "practice" : "practices"}`);
-      // A value that would find nothing is hidden, unless it is chosen (so it can be unchosen).
-      box.closest("li").hidden = count === 0 && !box.checked;
-    }
-    for (const group of fieldset.querySelectorAll("details")) {
-      group.hidden = [...group.querySelectorAll("li")].every((item) => item.hidden);
+      // A value that would find nothing stays in view with its 0, disabled, unless it is chosen (so it
+      // can be unchosen): the reader sees that nothing is there, rather than wonder where it went.
+      box.disabled = count === 0 && !box.checked;
     }
   }
 }
@@ -253,6 +253,10 @@ function card(data) {
   outside.querySelector("span").textContent = data.meta.outside || "";
   outside.hidden = !data.meta.outside;
   item.querySelector(".cmp-card__retired").hidden = !data.meta.retired;
+  const badge = item.querySelector(".cmp-badge");
+  badge.classList.add(`cmp-badge--s${data.meta.evidence_strength}`);
+  badge.setAttribute("href", `${badge.getAttribute("href")}#level-${data.meta.evidence}`);
+  badge.textContent = `Evidence: ${data.meta.evidence_label}`;
   return item;
 }
 

@@ -19,7 +19,7 @@ from compendium.contribute.schema import dumps
 from compendium.records.fields import Dollars
 from compendium.records.practice import Practice
 from compendium.render import facts, figures
-from compendium.settings import Settings, practice_path
+from compendium.settings import Settings, practice_path, relative, url_of
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,9 @@ class Asset:
 
 
 FEED_SIZE = 50
-"""How many of the most recently added or updated practices the feed carries."""
+"""How many of the most recently added or updated practices a feed carries."""
+FEED = "feed.xml"
+"""The whole site's feed, at the site's root."""
 
 CSV_COLUMNS = (
     "id", "title", "summary", "url", "regions", "outside_california", "partners", "focus", "populations",
@@ -177,12 +179,8 @@ def build_open_data(
         "count": len(rows),
         "practices": rows,
     }
-    feed_entries = sorted(practices, key=lambda p: (p.last_changed, p.slug), reverse=True)[:FEED_SIZE]
-    feed = env.get_template("feed.xml.j2").render(
-        site=settings,
-        as_of=as_of,
-        entries=feed_entries,
-        link=lambda p: settings.site_url + url_of(practice_path(p.slug)),
+    feed = render_feed(
+        env, settings, f"{settings.site_name}: new and updated practices", FEED, "index.md", practices, as_of
     )
     return [
         Asset(
@@ -191,5 +189,34 @@ def build_open_data(
         ),
         Asset("data/practices.csv", _csv(rows, practices, catalog)),
         Asset("data/practice.schema.json", dumps(schema).encode()),
-        Asset("feed.xml", feed.encode()),
+        Asset(FEED, feed.encode()),
     ]
+
+
+def render_feed(
+    env: Environment,
+    settings: Settings,
+    title: str,
+    path: str,
+    page: str,
+    practices: list[Practice],
+    as_of: dt.date,
+) -> str:
+    """An Atom feed at ``path`` (site-relative) of the ``FEED_SIZE`` practices of ``practices`` added or
+    updated last, announcing ``page`` as the page it follows; dated by its newest entry, else ``as_of``."""
+    entries = sorted(practices, key=lambda p: (p.last_changed, p.slug), reverse=True)[:FEED_SIZE]
+    # Without a public address the links stay relative, to the feed's own folder.
+    return env.get_template("feed.xml.j2").render(
+        site=settings,
+        title=title,
+        feed_id=settings.site_url + path if settings.site_url else "urn:compendium:" + path,
+        self_url=path,
+        page_url=url_of(page),
+        as_of=max((p.last_changed for p in entries), default=as_of),
+        entries=entries,
+        link=lambda p: (
+            settings.site_url + url_of(practice_path(p.slug))
+            if settings.site_url
+            else relative(path, practice_path(p.slug))
+        ),
+    )

@@ -8,6 +8,7 @@ Markdown. Pages assume directory URLs (``practices/<slug>/``), MkDocs' default.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import html
@@ -46,10 +47,12 @@ from compendium.settings import (
     url_of,
     volume_path,
 )
+from compendium.site import evidence, feeds
 from compendium.site.converter import Converter, Html
+from compendium.site.evidence import EVIDENCE_PAGE
 from compendium.site.fonts import web_fonts
 from compendium.site.maps import Cartographer, CountyMap, shade_breaks, shade_of
-from compendium.site.opendata import Asset, build_open_data
+from compendium.site.opendata import FEED_SIZE, Asset, build_open_data
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ FacetItem = tuple[tuple[str, str, str, str], str, list[Practice]]
 
 OUTSIDE_LABEL = "States outside California"
 """The finder's group of the states practices outside California lie in."""
+
+PACKET_PAGE = "packet.md"
+"""A printable packet of the practices the address selects (a region's, a finder view's), made in the browser."""
+COMPARE_PAGE = "compare.md"
+"""Two to four practices side by side, their at-a-glance facts in columns, made in the browser."""
 
 FINDER_PAGE = 12
 """Result cards the finder shows at a time (its script's PAGE_SIZE): the newest, before any search."""
@@ -177,6 +185,8 @@ class SiteBuilder:
         self._groups: dict[str, list[tuple[str, list[Practice]]]] = {}
         self._text = TextRenderer()
         self._card_template = self.env.get_template("_card.html.j2")
+        self._strengths = evidence.strengths(self.vocabulary)
+        """Each evidence level's colour step, for the badges on cards and the key."""
         self.schema = practice_schema(self.vocabulary)
         """The record's JSON Schema: published with the open data and the form is built from it."""
 
@@ -203,6 +213,7 @@ class SiteBuilder:
             self._submit_page(),
             self._render("about.md.j2", "about.md"),
             self._render("accessibility.md.j2", "accessibility.md"),
+            *self._reading_pages(),
         ]
         items: list[FacetItem] = []
         for folder, vocabulary, heading, singular in INDEX_FACETS:
@@ -271,7 +282,7 @@ class SiteBuilder:
     def assets(self) -> list[Asset]:
         """Every file of the site that is not a page: the open data and the web fonts."""
         fonts = web_fonts(self.settings.cache / "fonts" if self.settings.cache is not None else None)
-        return self.open_data() + fonts
+        return self.open_data() + self._feeds() + fonts
 
     # -- helpers used by templates -------------------------------------------------
 
@@ -354,6 +365,8 @@ class SiteBuilder:
                     via=via,
                     href=lambda target: relative(path, target),
                     practice_path=practice_path,
+                    strengths=self._strengths,
+                    evidence_href=relative(path, EVIDENCE_PAGE),
                 ).strip()
             )
         return self._cards[key]
@@ -379,6 +392,8 @@ class SiteBuilder:
             cite_url=self.settings.site_url + url_of(practice_path(practice.slug))
             if self.settings.site_url
             else "",
+            evidence_strength=self._strengths[practice.evidence.level],
+            evidence_sort=evidence.sort_key(self.vocabulary, practice),
         )
         return self._converted(page)
 
@@ -389,6 +404,7 @@ class SiteBuilder:
             "facet.md.j2", f"{folder}/{term}.md", in_nav=False, term=term, practices=practices,
             vocabulary=vocabulary, heading=heading, singular=singular, folder=folder, via=via,
             entry=self.vocabulary.entry(vocabulary, term), map=self._region_map(term) if folder == "regions" else None,
+            feed=feeds.feed_path(folder, term), packet=PACKET_PAGE, holding=self._volume_holding(practices),
         )  # fmt: skip
         return self._converted(page)
 
@@ -411,6 +427,70 @@ class SiteBuilder:
         if self.converter is None:
             return page
         return dataclasses.replace(page, html=self.converter.convert(page.path, page.stashed, page.blocks))
+
+    # -- reading, following, carrying (issue 26) -----------------------------------------
+
+    def _reading_pages(self) -> list[Page]:
+        """The evidence key, the Follow page, and the two pages that assemble practices in the browser
+        from their own pages: a printable packet and a side-by-side comparison. Neither repeats any
+        practice's text at build time, so the site grows by four pages whatever the practices."""
+        levels, bases = evidence.key(self.vocabulary, self.practices)
+        follow = [
+            (heading, folder, self._follow_groups(folder, vocabulary))
+            for folder, vocabulary, heading, _ in INDEX_FACETS
+        ]
+        return [
+            self._render(EVIDENCE_PAGE + ".j2", EVIDENCE_PAGE, in_nav=False, levels=levels, bases=bases),
+            self._render(
+                feeds.FOLLOW_PAGE + ".j2", feeds.FOLLOW_PAGE, in_nav=False, follow=follow, feed_size=FEED_SIZE
+            ),
+            self._render(
+                PACKET_PAGE + ".j2",
+                PACKET_PAGE,
+                in_nav=False,
+                facets=self._finder_facets(),
+                volumes=[(v, self._volume_pdf(v)) for v in self.catalog.volumes.values()],
+            ),
+            self._render(COMPARE_PAGE + ".j2", COMPARE_PAGE, in_nav=False),
+        ]
+
+    def _follow_groups(self, folder: str, vocabulary: str) -> list[tuple[str, list[feeds.Followed]]]:
+        """The feeds of one kind of page, for the Follow page: regions by their system, others in one group."""
+        followed = {
+            term: feeds.Followed(
+                term, self.vocabulary.label(vocabulary, term), len(found), feeds.feed_path(folder, term)
+            )
+            for term, found in self._grouped(vocabulary)
+        }
+        if vocabulary != "regions":
+            return [("", list(followed.values()))]
+        return [
+            (self.vocabulary.file.systems[system].several, [followed[r] for r in ids if r in followed])
+            for system, ids in regions_by_system(self.vocabulary)
+        ]
+
+    def _feeds(self) -> list[Asset]:
+        """An Atom feed for each region, topic and population, of the practices its page lists."""
+        as_of = max((p.last_changed for p in self.practices), default=dt.date(1970, 1, 1))
+        assets: list[Asset] = []
+        for folder, vocabulary, _, _ in INDEX_FACETS:
+            groups = [
+                (term, self.vocabulary.label(vocabulary, term), found)
+                for term, found in self._grouped(vocabulary)
+            ]
+            assets += feeds.term_feeds(self.env, self.settings, folder, groups, as_of)
+        return assets
+
+    def _volume_pdf(self, volume: Volume) -> str:
+        """The print edition of ``volume`` (site-relative), or its page while it has none."""
+        pdf = self.settings.pdfs.get(volume.number)
+        return url_of(volume_path(volume)) + pdf if pdf else volume_path(volume)
+
+    def _volume_holding(self, practices: list[Practice]) -> tuple[Volume, str] | None:
+        """The volume that holds exactly ``practices``, with its print edition, then the better packet."""
+        slugs = {p.slug for p in practices}
+        held = [v for v in self.catalog.volumes.values() if slugs and set(v.practices) == slugs]
+        return (held[0], self._volume_pdf(held[0])) if held else None
 
     def _submit_page(self) -> Page:
         """The "Submit a practice" form, built from the record's JSON Schema and the vocabularies."""
@@ -523,8 +603,10 @@ class SiteBuilder:
 
     def _finder_facets(self) -> list[FinderFacet]:
         """The finder's filters, from the vocabularies, each value with how many practices it finds
-        (regions counted through the nesting, as the search finds them); values that find none are left
-        out. Regions are grouped by their system, the other facets form one group."""
+        (regions counted through the nesting, as the search finds them). Values that find none stay, with
+        their count of 0 (the finder shows them disabled): a reader sees that nothing is there yet, rather
+        than wonder where "Established" went. Regions are grouped by their system, the other facets form
+        one group."""
         counts: dict[str, dict[str, int]] = {name: {} for name, *_ in FINDER_FACETS}
         for practice in self.practices:
             for name, terms in self._filters_of(practice).items():
@@ -533,9 +615,8 @@ class SiteBuilder:
 
         def values(name: str, terms: Iterable[tuple[str, str]], page: Any) -> list[FacetValue]:
             return [
-                FacetValue(value, label, counts[name][value], page(value) if page else "")
+                FacetValue(value, label, counts[name].get(value, 0), page(value) if page else "")
                 for value, label in terms
-                if counts[name].get(value)
             ]
 
         facets = []
