@@ -591,8 +591,8 @@ FIRST_LOAD_BUDGET = 200 * 1024
 
 
 LOADED_ELSEWHERE = {"submit/"}
-"""Pages whose weight is another piece of work's: the Submit form (issue 22) measured 212 KB (js-yaml
-and its region names) when these tests came in."""
+"""Pages whose weight is another piece of work's: the Submit form (issue 22) measured 203 KB, js-yaml
+and the region names its form loads, when these tests came in."""
 
 
 @pytest.mark.parametrize(
