@@ -223,7 +223,9 @@ def test_a_feed_writes_markup_in_a_label_or_a_title_as_text(make_project: Callab
     vocabulary = root / "practices" / "vocabulary.yml"
     text = vocabulary.read_text(encoding="utf-8")
     assert "    label: Los Angeles County\n" in text
-    vocabulary.write_text(text.replace("    label: Los Angeles County\n", f"    label: {json.dumps(hostile)}\n", 1))
+    vocabulary.write_text(
+        text.replace("    label: Los Angeles County\n", f"    label: {json.dumps(hostile)}\n", 1)
+    )
     found, problems = load_catalog(Project(root))
     assert found is not None and not problems, [str(p) for p in problems]
     assets = {a.path: a.content for a in SiteBuilder(found, Settings(site_name="S"), processes=1).assets()}
