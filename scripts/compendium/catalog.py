@@ -473,7 +473,11 @@ def _check_across(catalog: Catalog, problems: list[Problem]) -> None:
         # Compared as a reader sees them: capitals, spacing, invisible and look-alike characters aside.
         first = titles.setdefault(skeleton(practice.title), practice)
         if first is not practice:
-            same = "is already used by" if first.title == practice.title else "looks the same as the title of"
+            same = (
+                "is already used by"
+                if first.title.casefold().split() == practice.title.casefold().split()
+                else "looks the same as the title of"
+            )
             problems.append(
                 catalog.problem_at(
                     practice.path,

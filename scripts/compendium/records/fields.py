@@ -645,7 +645,6 @@ class Term(Field[str]):
             if meant is not None and not SLUG.fullmatch(value):  # another name: 'LA County', 'Fresno Co.'
                 raise Invalid(f"write the id '{meant}' ({known[meant]}), not '{value}'")
             raise Invalid(f"'{value}' {unknown_term(value, self.vocabulary, known, self.open, names)}")
-
         return value
 
     def schema(self, terms: Callable[[str], Mapping[str, str]]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import hashlib
 import html
+import json
 import posixpath
 import re
 import secrets
@@ -33,7 +34,7 @@ from compendium.records.places import nowhere
 from compendium.records.practice import Practice
 from compendium.records.vocabulary import LEAD, SUBMITTED
 from compendium.records.volume import Volume
-from compendium.render import figures
+from compendium.render import citation, figures
 from compendium.render.changes import text_changes
 from compendium.render.facts import regions_by_system
 from compendium.render.markdown import Heading, TextRenderer, site_links
@@ -87,6 +88,9 @@ FacetItem = tuple[tuple[str, str, str, str], str, list[Practice]]
 
 OUTSIDE_LABEL = "States outside California"
 """The finder's group of the states practices outside California lie in."""
+
+CITATION = "citation"
+"""The name of a page's citation files, beside it: ``citation.bib``, ``citation.ris``, ``citation.json``."""
 
 PACKET_PAGE = "packet.md"
 """A printable packet of the practices the address selects (a region's, a finder view's), made in the browser."""
@@ -240,6 +244,9 @@ class SiteBuilder:
                     in_nav=False,
                     slots={"foreword": volume.foreword},
                     volume=volume,
+                    citation=citation.head(
+                        citation.of_volume(volume, self.settings, self.settings.pdfs.get(volume.number))
+                    ),
                     pdf=self.settings.pdfs.get(volume.number),
                     earlier_pdfs={
                         p.printing: printing_pdf_name(volume, p.printing) for p in volume.printings[:-1]
@@ -282,7 +289,7 @@ class SiteBuilder:
     def assets(self) -> list[Asset]:
         """Every file of the site that is not a page: the open data and the web fonts."""
         fonts = web_fonts(self.settings.cache / "fonts" if self.settings.cache is not None else None)
-        return self.open_data() + self._feeds() + fonts
+        return self.open_data() + self.citations() + self._feeds() + fonts
 
     # -- helpers used by templates -------------------------------------------------
 
@@ -311,6 +318,7 @@ class SiteBuilder:
             practice_path=practice_path,
             volume_path=volume_path,
             frozen_path=frozen_path,
+            url_of=url_of,
             card_limit=CARD_LIMIT,
             newest_count=NEWEST_COUNT,
             **context,
@@ -392,10 +400,39 @@ class SiteBuilder:
             cite_url=self.settings.site_url + url_of(practice_path(practice.slug))
             if self.settings.site_url
             else "",
+            citation=citation.head(self._citation_of(practice)),
             evidence_strength=self._strengths[practice.evidence.level],
             evidence_sort=evidence.sort_key(self.vocabulary, practice),
         )
         return self._converted(page)
+
+    def _citation_of(self, practice: Practice) -> citation.Citation:
+        return citation.of_practice(
+            practice,
+            self.catalog.volumes_of(practice.slug),
+            self.settings,
+            lambda v: self.settings.site_url + url_of(volume_path(v)),
+        )
+
+    def citations(self) -> list[Asset]:
+        """Each practice's and each volume's citation, to download beside its page: BibTeX, RIS and
+        CSL-JSON (``citation.bib``, ``citation.ris``, ``citation.json``)."""
+        made = [(practice_path(p.slug), self._citation_of(p)) for p in self.practices] + [
+            (volume_path(v), citation.of_volume(v, self.settings, self.settings.pdfs.get(v.number)))
+            for v in self.catalog.volumes.values()
+        ]
+        assets = []
+        for page, cited in made:
+            folder = url_of(page)
+            assets += [
+                Asset(f"{folder}{CITATION}.bib", citation.bibtex(cited).encode()),
+                Asset(f"{folder}{CITATION}.ris", citation.ris(cited).encode()),
+                Asset(
+                    f"{folder}{CITATION}.json",
+                    (json.dumps([citation.csl_json(cited)], indent=2) + "\n").encode(),
+                ),
+            ]
+        return assets
 
     def _facet_page(self, item: FacetItem) -> Page:
         (folder, vocabulary, heading, singular), term, practices = item
