@@ -335,12 +335,20 @@ def test_a_published_volume_names_every_file_that_went_missing_or_was_added(
 
 
 def test_folders_that_are_not_where_they_belong(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = project(tmp_path, a=accepted("A"))
+    # Each volume lists a practice of its own: a practice in two volumes is another problem (test_publication).
+    root = project(tmp_path, a=accepted("A"), b=accepted("B"), c=accepted("C"), d=accepted("D"))
     (root / "practices" / "notes.txt").write_text("to do\n", encoding="utf-8")
-    manifest = "number: {n}\ntitle: T\npublishers: [Org]\nstatus: draft\nsections:\n  - title: S\n    practices: [a]\n"
-    for folder, number in (("first", 1), ("01-one", 1), ("02-two", 1), ("03-three", 4)):
+    manifest = "number: {n}\ntitle: T\npublishers: [Org]\nstatus: draft\nsections:\n  - title: S\n    practices: [{p}]\n"
+    for folder, number, practice in (
+        ("first", 1, "a"),
+        ("01-one", 1, "b"),
+        ("02-two", 1, "c"),
+        ("03-three", 4, "d"),
+    ):
         (root / "volumes" / folder).mkdir()
-        (root / "volumes" / folder / "volume.yml").write_text(manifest.format(n=number), encoding="utf-8")
+        (root / "volumes" / folder / "volume.yml").write_text(
+            manifest.format(n=number, p=practice), encoding="utf-8"
+        )
         (root / "volumes" / folder / "foreword.md").write_text("A foreword.\n", encoding="utf-8")
     code, out, _ = run(capsys, root, "validate")
     assert (code, out.splitlines()) == (
@@ -501,7 +509,13 @@ def test_a_publish_killed_at_any_step_is_finished_by_the_next(
     code, out, _ = run(capsys, root, "volume", "publish", "1", "--date", "2026-01-15")
     assert code == 0 and out.startswith("Published Volume 1 on 2026-01-15")
     assert run(capsys, root, "validate")[0] == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["SHA256SUMS", "foreword.md", "frozen", "volume.yml"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "SHA256SUMS",
+        "foreword.md",
+        "frozen",
+        "printings",
+        "volume.yml",
+    ]
 
 
 def test_a_cut_killed_midway_leaves_a_valid_project_and_the_next_cut_completes(
