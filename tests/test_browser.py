@@ -837,6 +837,29 @@ RULE_CASES: list[tuple[str, list[tuple[str, str]], Any]] = [
         [("click", "#f-sources [data-add]"), ("fill", "#f-sources-1-publisher", "Example Board")],
         lambda r: r.update(sources=[{"publisher": "Example Board"}]),
     ),
+    (
+        "a range that runs high to low",
+        [("fill", "#f-outcomes-1-up_to", "100")],
+        lambda r: r["outcomes"][0].update(up_to=100),
+    ),
+    (
+        "a phase that ends before it starts",
+        [
+            ("click", "#f-phases [data-add]"),
+            ("select", "#f-phases-1-phase", "pilot"),
+            ("fill", "#f-phases-1-start", "2023-05"),
+            ("fill", "#f-phases-1-end", "2022"),
+            ("fill", "#f-phases-1-note", "A pilot."),
+        ],
+        lambda r: r.update(
+            phases=[{"phase": "pilot", "start": "2023-05", "end": "2022", "note": "A pilot."}]
+        ),
+    ),
+    (
+        "a partner that left before it joined",
+        [("fill", "#f-partners-1-joined", "2022-05"), ("fill", "#f-partners-1-left", "2022-04-30")],
+        lambda r: r["partners"][0].update(joined="2022-05", left="2022-04-30"),
+    ),
 ]
 
 

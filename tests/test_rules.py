@@ -6,13 +6,20 @@ tests/test_browser.py (the same bad record made in the form and written as a fil
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compendium.records.rules import KEYWORDS, RULES, broken, holds, items, pruned
+from compendium.records.rules import KEYWORDS, RULES, KeyPath, broken, holds, items, pruned
+
+RULES_MJS = Path(__file__).resolve().parent.parent / "overrides" / "assets" / "js" / "rules.mjs"
 
 DATE = st.sampled_from(["2021", "2022-06", "2023-01-15", 2024])
 OUTCOME = st.fixed_dictionaries(
@@ -53,7 +60,7 @@ def test_rules_use_only_the_keywords_both_evaluators_read() -> None:
                 if name == "properties":
                     for sub in value.values():
                         found |= keywords(sub)
-                elif isinstance(value, dict):
+                elif isinstance(value, dict) and name != "x-compare":
                     found |= keywords(value)
                 elif isinstance(value, list) and name in ("anyOf", "allOf"):
                     for sub in value:
@@ -63,6 +70,11 @@ def test_rules_use_only_the_keywords_both_evaluators_read() -> None:
     for rule in RULES:
         assert keywords(rule.schema) <= set(KEYWORDS), rule.name
         jsonschema.Draft202012Validator.check_schema(rule.schema)
+        assert ("x-compare" in rule.schema) == (rule in COMPARING), rule.name
+
+
+COMPARING = [rule for rule in RULES if "x-compare" in rule.schema]
+"""The rules that compare two values of an item, which JSON Schema cannot; held to the form's evaluator."""
 
 
 @settings(max_examples=400, deadline=None)
@@ -70,6 +82,8 @@ def test_rules_use_only_the_keywords_both_evaluators_read() -> None:
 def test_the_validator_reads_each_rule_as_json_schema_does(record: dict[str, Any]) -> None:
     data = pruned(record)
     for rule in RULES:
+        if rule in COMPARING:
+            continue
         for _, item in items(data, rule.scope):
             assert holds(rule.schema, item) == jsonschema.Draft202012Validator(rule.schema).is_valid(item)
 
@@ -117,3 +131,90 @@ def test_the_rules_say_what_validate_said_before_them() -> None:
     ]
     record["outcomes"].append({"measure": "m", "value": 1, "source": "s", "as_of": "2023", "kind": "output"})
     assert not [found for found in broken(record) if found[0] == ("evidence", "level")]
+
+
+FIGURE = st.sampled_from([0, 10, 12, "9.5", "10", "10.0", "10.05", "-3", "-3.5", "1,000", "abc", True, None])
+WHEN = st.sampled_from(
+    ["2021", "2022", "2022-05", "2022-04-30", "2022-05-26", 2022, "unknown", "ongoing", ""]
+)
+SPANS = st.fixed_dictionaries(
+    {},
+    optional={
+        "outcomes": st.lists(
+            st.fixed_dictionaries({"measure": st.just("m"), "value": FIGURE}, optional={"up_to": FIGURE}),
+            max_size=3,
+        ),
+        "phases": st.lists(st.fixed_dictionaries({}, optional={"start": WHEN, "end": WHEN}), max_size=3),
+        "partners": st.lists(
+            st.fixed_dictionaries({"name": st.just("P")}, optional={"joined": WHEN, "left": WHEN}), max_size=2
+        ),
+        "governance": st.lists(
+            st.fixed_dictionaries({}, optional={"since": WHEN, "until": WHEN}), max_size=2
+        ),
+    },
+)
+
+
+def _in_the_browser(records: list[Any]) -> list[list[tuple[KeyPath, str]]]:
+    """What the form's evaluator (rules.mjs, run by Node) finds in each record: (where, message)."""
+    script = (
+        f"import {{ broken, message, written }} from {json.dumps(RULES_MJS.as_uri())};\n"
+        "import { readFileSync } from 'node:fs';\n"
+        "const [rules, records] = JSON.parse(readFileSync(0, 'utf8'));\n"
+        "console.log(JSON.stringify(records.map((record) => broken(rules, record).map(\n"
+        "  ([keypath, rule, at, item]) => [keypath, message(rule, at, item, written)]))));\n"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script],
+        input=json.dumps([[rule.as_json() for rule in RULES], records]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [[(tuple(keypath), text) for keypath, text in found] for found in json.loads(done.stdout)]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="the form's evaluator runs in Node here")
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.one_of(SPANS, RECORD), min_size=20, max_size=20))
+def test_the_form_finds_what_the_validator_finds(records: list[dict[str, Any]]) -> None:
+    assert _in_the_browser(records) == [broken(record) for record in records]
+
+
+def test_ranges_and_spans_run_low_to_high_in_both_evaluators() -> None:
+    record = {
+        "outcomes": [
+            {"measure": "m", "value": 90, "up_to": 80, "undated": True},
+            {
+                "measure": "m",
+                "value": "10.5",
+                "up_to": "10.50",
+                "undated": True,
+            },  # equal figures are a range of one
+            {"measure": "m", "value": "-3", "up_to": "-3.5", "undated": True},
+            {
+                "measure": "m",
+                "value": "1,000",
+                "up_to": 5,
+                "undated": True,
+            },  # not a figure: the field's own check says so
+        ],
+        "phases": [
+            {"start": "2023-05", "end": 2022},
+            {"start": "2022-05", "end": "2022-05-26"},  # a month is not after a day inside it
+            {"start": "2022-05-26", "end": "2022-05"},
+            {"start": "2022", "end": "ongoing"},
+        ],
+        "partners": [{"name": "P", "joined": "2022-05", "left": "2022-04-30"}],
+        "governance": [{"since": "2021", "until": "2020-12"}],
+    }
+    expected = [
+        (("outcomes", 0, "up_to"), "outcomes[1].up_to (80) is below value (90); a range runs low to high"),
+        (("outcomes", 2, "up_to"), "outcomes[3].up_to (-3.5) is below value (-3); a range runs low to high"),
+        (("phases", 0, "end"), "phases[1] ends (2022) before it starts (2023-05)"),
+        (("partners", 0, "left"), "partners[1] left (2022-04-30) before it joined (2022-05)"),
+        (("governance", 0, "until"), "governance[1] ends (2020-12) before it starts (2021)"),
+    ]
+    assert [found for found in broken(record) if found[0][0] != "evidence"] == expected
+    if shutil.which("node"):
+        assert [found for found in _in_the_browser([record])[0] if found[0][0] != "evidence"] == expected

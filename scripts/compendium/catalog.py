@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from compendium.cache import tracked_cache_problems
@@ -22,7 +21,6 @@ from compendium.records.fields import (
     SLUG,
     Context,
     Reported,
-    before,
     describe,
     pending_terms,
     slugify,
@@ -293,12 +291,6 @@ def _check_practice(practice: Practice, ctx: Context, today: dt.date, living: bo
             ctx.report(
                 (name,), f"{name}: {value.isoformat()} is before submitted ({practice.submitted.isoformat()})"
             )
-    for index, phase in enumerate(practice.phases):
-        if phase.start and phase.end and before(phase.end, phase.start):
-            ctx.report(
-                ("phases", index, "end"),
-                f"phases[{index + 1}] ends ({phase.end}) before it starts ({phase.start})",
-            )
     _check_partners(practice, ctx, living)
     _check_outcomes(practice, ctx)
     _check_facts(practice, ctx)
@@ -341,11 +333,6 @@ def _check_partners(practice: Practice, ctx: Context, living: bool = True) -> No
                 f"partners[{index + 1}].renamed needs formerly: the name it had before",
             )
         names.setdefault(key, index)
-        if partner.joined and partner.left and before(partner.left, partner.joined):
-            ctx.report(
-                ("partners", index, "left"),
-                f"partners[{index + 1}] left ({partner.left}) before it joined ({partner.joined})",
-            )
     for index, partner in enumerate(practice.partners):
         if partner.part_of is None:
             continue
@@ -380,12 +367,7 @@ def _check_partners(practice: Practice, ctx: Context, living: bool = True) -> No
 
 def _check_outcomes(practice: Practice, ctx: Context) -> None:
     for index, outcome in enumerate(practice.outcomes):
-        where = f"outcomes[{index + 1}]"  # its date and the evidence it supports: records/rules.py
-        if outcome.up_to is not None and Decimal(outcome.up_to) < Decimal(outcome.value):
-            ctx.report(
-                ("outcomes", index, "up_to"),
-                f"{where}.up_to ({outcome.up_to}) is below value ({outcome.value}); a range runs low to high",
-            )
+        where = f"outcomes[{index + 1}]"  # its date, its range and the evidence: records/rules.py
         if outcome.up_to is not None and outcome.qualifier in ("at-least", "more-than", "at-most"):
             ctx.report(
                 ("outcomes", index, "qualifier"),
@@ -437,11 +419,6 @@ def _check_facts(practice: Practice, ctx: Context) -> None:
                 ("governance", index),
                 f"governance[{index + 1}] needs a date: since, until, or as_of (the date of a roster or of "
                 "minutes that show it)",
-            )
-        if seat.since and seat.until and before(seat.until, seat.since):
-            ctx.report(
-                ("governance", index, "until"),
-                f"governance[{index + 1}] ends ({seat.until}) before it starts ({seat.since})",
             )
 
 

@@ -39,7 +39,47 @@ export function holds(schema, value) {
   if ((schema.allOf || []).some((sub) => !holds(sub, value))) return false;
   if ("if" in schema && holds(schema.if, value) && !holds(schema.then || {}, value)) return false;
   if ("contains" in schema && Array.isArray(value) && !value.some((item) => holds(schema.contains, item))) return false;
+  if ("x-compare" in schema && below(schema["x-compare"], value)) return false;
   return true;
+}
+
+// x-compare (records/rules.py's KEYWORDS): whether the item's `high` is certainly below its `low`, read
+// as figures or as partial dates cut to the precision of the less precise; what reads as neither never is.
+const FIGURE = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
+const PARTIAL_DATE = /^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$/;
+
+function below(compare, item) {
+  if (!isObject(item)) return false;
+  const low = asText(item[compare.low]);
+  const high = asText(item[compare.high]);
+  if (low === null || high === null) return false;
+  if (compare.as === "decimal") return FIGURE.test(low) && FIGURE.test(high) && decimalBelow(high, low);
+  if (!PARTIAL_DATE.test(low) || !PARTIAL_DATE.test(high)) return false;
+  const size = Math.min(low.length, high.length);
+  return high.slice(0, size) < low.slice(0, size);
+}
+
+function asText(value) {
+  if (typeof value === "number" && Number.isInteger(value)) return String(value);
+  return typeof value === "string" ? value : null;
+}
+
+// a < b for two figures as written, exactly (no floating point): sign, then whole part, then fraction.
+function decimalBelow(a, b) {
+  const negA = a.startsWith("-");
+  const negB = b.startsWith("-");
+  const [wholeA, fracA = ""] = a.replace("-", "").split(".");
+  const [wholeB, fracB = ""] = b.replace("-", "").split(".");
+  const digits = Math.max(fracA.length, fracB.length);
+  const keyA = wholeA.padStart(40, "0") + fracA.padEnd(digits, "0");
+  const keyB = wholeB.padStart(40, "0") + fracB.padEnd(digits, "0");
+  const zeroA = !/[1-9]/.test(keyA);
+  const zeroB = !/[1-9]/.test(keyB);
+  const signA = zeroA ? 0 : negA ? -1 : 1;
+  const signB = zeroB ? 0 : negB ? -1 : 1;
+  if (signA !== signB) return signA < signB;
+  if (signA === 0) return false;
+  return signA > 0 ? keyA < keyB : keyA > keyB;
 }
 
 function* items(record, scope, keypath = []) {

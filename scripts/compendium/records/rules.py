@@ -12,19 +12,30 @@ implementation (``jsonschema``) and the browser's.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from compendium.records.fields import before
 from compendium.records.practice import RESULT_KINDS
 from compendium.records.vocabulary import EVIDENCED_LEVELS
 
 KeyPath = tuple[str | int, ...]
 Schema = dict[str, Any]
 
-KEYWORDS = ("const", "enum", "required", "properties", "not", "anyOf", "allOf", "if", "then", "contains")
-"""The JSON Schema keywords rules may use: both evaluators read these and nothing else."""
+KEYWORDS = (
+    "const", "enum", "required", "properties", "not", "anyOf", "allOf", "if", "then", "contains", "x-compare",
+)  # fmt: skip
+"""The keywords rules may use: both evaluators read these and nothing else. All but one are JSON Schema's;
+``x-compare`` is this project's own (JSON Schema cannot compare two values of an item):
+``{"x-compare": {"low": "start", "high": "end", "as": "date"}}`` holds unless the item gives both fields and
+``high`` is certainly below ``low``, read ``as`` a ``"decimal"`` (a figure: ``120``, ``12.5``) or a partial
+``"date"`` (``2022``, ``2022-05``, ``2022-05-26``, compared at the precision of the less precise, so a month
+is not below a day inside it). A value that does not read as one (``unknown``, a typo the field's own check
+reports) is never below anything."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,10 @@ class Rule:
 
 def _given(name: str) -> Schema:
     return {"required": [name]}
+
+
+def _in_order(low: str, high: str, kind: str) -> Schema:
+    return {"x-compare": {"low": low, "high": high, "as": kind}}
 
 
 _UNDATED = {"required": ["undated"], "properties": {"undated": {"const": True}}}
@@ -117,6 +132,34 @@ RULES: tuple[Rule, ...] = (
         {"anyOf": [_given("title"), _given("url")]},
         "{where} needs a title, a url, or both",
     ),
+    Rule(
+        "outcome-range-runs-low-to-high",
+        ("outcomes", "*"),
+        ("up_to",),
+        _in_order("value", "up_to", "decimal"),
+        "{where}.up_to ({up_to}) is below value ({value}); a range runs low to high",
+    ),
+    Rule(
+        "phase-ends-after-it-starts",
+        ("phases", "*"),
+        ("end",),
+        _in_order("start", "end", "date"),
+        "{where} ends ({end}) before it starts ({start})",
+    ),
+    Rule(
+        "partner-leaves-after-it-joins",
+        ("partners", "*"),
+        ("left",),
+        _in_order("joined", "left", "date"),
+        "{where} left ({left}) before it joined ({joined})",
+    ),
+    Rule(
+        "seat-ends-after-it-starts",
+        ("governance", "*"),
+        ("until",),
+        _in_order("since", "until", "date"),
+        "{where} ends ({until}) before it starts ({since})",
+    ),
 )
 """Every rule across fields that the validator and the form share."""
 
@@ -155,8 +198,34 @@ def holds(schema: Schema, value: Any) -> bool:
             or not isinstance(value, list)
             or any(holds(schema["contains"], item) for item in value)
         ),
+        lambda: "x-compare" not in schema or not _below(schema["x-compare"], value),
     ]
     return all(test() for test in tests)
+
+
+_FIGURE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_PARTIAL_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
+
+
+def _below(compare: dict[str, str], item: Any) -> bool:
+    """Whether ``item``'s ``high`` is certainly below its ``low`` (the ``x-compare`` keyword)."""
+    if not isinstance(item, dict):
+        return False
+    low, high = (_written(item.get(compare[end])) for end in ("low", "high"))
+    if low is None or high is None:
+        return False
+    if compare["as"] == "decimal":
+        return bool(_FIGURE.fullmatch(low) and _FIGURE.fullmatch(high)) and Decimal(high) < Decimal(low)
+    return bool(_PARTIAL_DATE.fullmatch(low) and _PARTIAL_DATE.fullmatch(high)) and before(high, low)
+
+
+def _written(value: Any) -> str | None:
+    """A number or date as text, as the record's fields read it (``2022`` is the year "2022")."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value if isinstance(value, str) else None
 
 
 def _same(a: Any, b: Any) -> bool:
