@@ -860,6 +860,11 @@ RULE_CASES: list[tuple[str, list[tuple[str, str]], Any]] = [
         [("fill", "#f-partners-1-joined", "2022-05"), ("fill", "#f-partners-1-left", "2022-04-30")],
         lambda r: r["partners"][0].update(joined="2022-05", left="2022-04-30"),
     ),
+    (
+        "funding for an organisation not among the partners",
+        [("fill", "#f-funding-1-recipient", "Another Board")],
+        lambda r: r["funding"][0].update(recipient="Another Board"),
+    ),
 ]
 
 

@@ -36,6 +36,7 @@ from compendium.records.printings import load_printings
 from compendium.records.problem import Problem, sort_problems
 from compendium.records.project import SCHEMA_FILE, VOCABULARY_FILE, Project
 from compendium.records.rules import broken as broken_rules
+from compendium.records.rules import name_key
 from compendium.records.vocabulary import (
     CONVENER,
     LEAD,
@@ -305,9 +306,7 @@ def _check_practice(practice: Practice, ctx: Context, today: dt.date, living: bo
         ctx.report(("related",), "a practice cannot be related to itself")
 
 
-def _name_key(name: str) -> str:
-    """A partner's name as names are compared: case and spacing aside."""
-    return " ".join(name.casefold().split())
+_name_key = name_key  # a partner's name as names are compared, in the form too: case and spacing aside
 
 
 def _check_partners(practice: Practice, ctx: Context, living: bool = True) -> None:
@@ -385,18 +384,8 @@ def _check_outcomes(practice: Practice, ctx: Context) -> None:
 
 
 def _check_facts(practice: Practice, ctx: Context) -> None:
-    """Funding, people, rules and seats: what names a partner names one listed; a number's words need
-    the number; a seat has a date."""
-    partners = {_name_key(partner.name) for partner in practice.partners}
-    named = [("funding", i, "recipient", f.recipient) for i, f in enumerate(practice.funding)]
-    named += [("people", i, "organisation", person.organisation) for i, person in enumerate(practice.people)]
-    for listed, index, name, value in named:
-        if value is not None and _name_key(value) not in partners:
-            ctx.report(
-                (listed, index, name),
-                f"{listed}[{index + 1}].{name}: '{value}' is not a partner of this practice; name one of the "
-                "partners listed (as written there), or add it to partners",
-            )
+    """Funding, rules and seats: a number's words need the number; a seat has a date. (That funding and
+    people name a listed partner, and that spans end after they start, are rules.py's, the form's too.)"""
     for index, funding in enumerate(practice.funding):
         if funding.amount is None and funding.qualifier != "exact":
             ctx.report(

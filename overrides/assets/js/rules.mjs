@@ -1,6 +1,7 @@
 // Rules across a record's fields, as scripts/compendium/records/rules.py declares them: the page
 // hands over the declarations (the schema's x-rules) and this evaluates them as the validator does,
-// on the record with its empty values left out, with the same small subset of JSON Schema.
+// on the record with its empty values left out, with the same small subset of JSON Schema and the
+// project's two keywords of its own, x-compare and x-member-of (documented at KEYWORDS in rules.py).
 
 export function pruned(value) {
   if (Array.isArray(value)) return value.map(pruned).filter((item) => !empty(item));
@@ -25,22 +26,36 @@ function isObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-export function holds(schema, value) {
+export function holds(schema, value, record) {
   if ("const" in schema && value !== schema.const) return false;
   if ("enum" in schema && !schema.enum.includes(value)) return false;
   if (isObject(value)) {
     if ((schema.required || []).some((name) => !(name in value))) return false;
     for (const [name, sub] of Object.entries(schema.properties || {})) {
-      if (name in value && !holds(sub, value[name])) return false;
+      if (name in value && !holds(sub, value[name], record)) return false;
     }
   }
-  if ("not" in schema && holds(schema.not, value)) return false;
-  if ("anyOf" in schema && !schema.anyOf.some((sub) => holds(sub, value))) return false;
-  if ((schema.allOf || []).some((sub) => !holds(sub, value))) return false;
-  if ("if" in schema && holds(schema.if, value) && !holds(schema.then || {}, value)) return false;
-  if ("contains" in schema && Array.isArray(value) && !value.some((item) => holds(schema.contains, item))) return false;
+  if ("not" in schema && holds(schema.not, value, record)) return false;
+  if ("anyOf" in schema && !schema.anyOf.some((sub) => holds(sub, value, record))) return false;
+  if ((schema.allOf || []).some((sub) => !holds(sub, value, record))) return false;
+  if ("if" in schema && holds(schema.if, value, record) && !holds(schema.then || {}, value, record)) return false;
+  if ("contains" in schema && Array.isArray(value) && !value.some((item) => holds(schema.contains, item, record))) return false;
   if ("x-compare" in schema && below(schema["x-compare"], value)) return false;
+  if ("x-member-of" in schema && !member(value, schema["x-member-of"], record)) return false;
   return true;
+}
+
+// x-member-of: whether a name is one of the names at a path of the whole record, case and spacing aside
+// (as Python's casefold: upper then lower case folds ß to ss as it does).
+function member(value, path, record) {
+  if (typeof value !== "string") return true;
+  const listed = new Set();
+  for (const [, text] of items(record, path)) if (typeof text === "string") listed.add(nameKey(text));
+  return listed.has(nameKey(value));
+}
+
+export function nameKey(name) {
+  return name.toUpperCase().toLowerCase().split(/\s+/).filter(Boolean).join(" ");
 }
 
 // x-compare (records/rules.py's KEYWORDS): whether the item's `high` is certainly below its `low`, read
@@ -111,7 +126,7 @@ export function broken(rules, record) {
   const found = [];
   for (const rule of rules) {
     for (const [keypath, item] of items(data, rule.scope)) {
-      if (!holds(rule.schema, item)) found.push([[...keypath, ...rule.at], rule, keypath, item]);
+      if (!holds(rule.schema, item, data)) found.push([[...keypath, ...rule.at], rule, keypath, item]);
     }
   }
   return found;

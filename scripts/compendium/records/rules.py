@@ -28,14 +28,16 @@ Schema = dict[str, Any]
 
 KEYWORDS = (
     "const", "enum", "required", "properties", "not", "anyOf", "allOf", "if", "then", "contains", "x-compare",
+    "x-member-of",
 )  # fmt: skip
-"""The keywords rules may use: both evaluators read these and nothing else. All but one are JSON Schema's;
-``x-compare`` is this project's own (JSON Schema cannot compare two values of an item):
+"""The keywords rules may use: both evaluators read these and nothing else. All but two are JSON Schema's;
+``x-compare`` and ``x-member-of`` are this project's own (JSON Schema cannot compare two values of a record):
 ``{"x-compare": {"low": "start", "high": "end", "as": "date"}}`` holds unless the item gives both fields and
 ``high`` is certainly below ``low``, read ``as`` a ``"decimal"`` (a figure: ``120``, ``12.5``) or a partial
 ``"date"`` (``2022``, ``2022-05``, ``2022-05-26``, compared at the precision of the less precise, so a month
 is not below a day inside it). A value that does not read as one (``unknown``, a typo the field's own check
-reports) is never below anything."""
+reports) is never below anything. ``{"x-member-of": ["partners", "*", "name"]}`` holds when the value is one of
+the values at that path of the whole record, compared as names are (case and spacing aside)."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,17 @@ RULES: tuple[Rule, ...] = (
         {"anyOf": [_given("title"), _given("url")]},
         "{where} needs a title, a url, or both",
     ),
+    *(
+        Rule(
+            f"{listed}-{field}-is-a-partner",
+            (listed, "*"),
+            (field,),
+            {"properties": {field: {"x-member-of": ["partners", "*", "name"]}}},
+            f"{{where}}.{field}: '{{{field}}}' is not a partner of this practice; name one of the partners "
+            "listed (as written there), or add it to partners",
+        )
+        for listed, field in (("funding", "recipient"), ("people", "organisation"))
+    ),
     Rule(
         "outcome-range-runs-low-to-high",
         ("outcomes", "*"),
@@ -174,8 +187,9 @@ def pruned(value: Any) -> Any:
     return value
 
 
-def holds(schema: Schema, value: Any) -> bool:
-    """Whether ``value`` satisfies ``schema`` (the :data:`KEYWORDS` subset of JSON Schema)."""
+def holds(schema: Schema, value: Any, record: Any = None) -> bool:
+    """Whether ``value`` satisfies ``schema`` (the :data:`KEYWORDS` subset of JSON Schema); ``x-member-of``
+    looks its values up in ``record``, the whole record ``value`` is part of."""
     unknown = set(schema) - set(KEYWORDS)
     if unknown:
         raise ValueError(f"rules use only {', '.join(KEYWORDS)}; this one uses {', '.join(sorted(unknown))}")
@@ -186,19 +200,26 @@ def holds(schema: Schema, value: Any) -> bool:
         lambda: (
             not isinstance(value, dict)
             or all(
-                holds(sub, value[name]) for name, sub in schema.get("properties", {}).items() if name in value
+                holds(sub, value[name], record)
+                for name, sub in schema.get("properties", {}).items()
+                if name in value
             )
         ),
-        lambda: "not" not in schema or not holds(schema["not"], value),
-        lambda: "anyOf" not in schema or any(holds(sub, value) for sub in schema["anyOf"]),
-        lambda: all(holds(sub, value) for sub in schema.get("allOf", ())),
-        lambda: "if" not in schema or not holds(schema["if"], value) or holds(schema.get("then", {}), value),
+        lambda: "not" not in schema or not holds(schema["not"], value, record),
+        lambda: "anyOf" not in schema or any(holds(sub, value, record) for sub in schema["anyOf"]),
+        lambda: all(holds(sub, value, record) for sub in schema.get("allOf", ())),
+        lambda: (
+            "if" not in schema
+            or not holds(schema["if"], value, record)
+            or holds(schema.get("then", {}), value, record)
+        ),
         lambda: (
             "contains" not in schema
             or not isinstance(value, list)
-            or any(holds(schema["contains"], item) for item in value)
+            or any(holds(schema["contains"], item, record) for item in value)
         ),
         lambda: "x-compare" not in schema or not _below(schema["x-compare"], value),
+        lambda: "x-member-of" not in schema or _member(value, schema["x-member-of"], record),
     ]
     return all(test() for test in tests)
 
@@ -217,6 +238,20 @@ def _below(compare: dict[str, str], item: Any) -> bool:
     if compare["as"] == "decimal":
         return bool(_FIGURE.fullmatch(low) and _FIGURE.fullmatch(high)) and Decimal(high) < Decimal(low)
     return bool(_PARTIAL_DATE.fullmatch(low) and _PARTIAL_DATE.fullmatch(high)) and before(high, low)
+
+
+def _member(value: Any, path: list[str], record: Any) -> bool:
+    """Whether ``value`` is, as names are compared, one of the values at ``path`` (the ``x-member-of``
+    keyword); what is not a name (the field's own check reports it) is not looked up."""
+    if not isinstance(value, str):
+        return True
+    listed = {name_key(text) for _, text in items(record, tuple(path)) if isinstance(text, str)}
+    return name_key(value) in listed
+
+
+def name_key(name: str) -> str:
+    """A name as names are compared: case and spacing aside."""
+    return " ".join(name.casefold().split())
 
 
 def _written(value: Any) -> str | None:
@@ -252,7 +287,7 @@ def broken(record: Any) -> list[tuple[KeyPath, str]]:
     data = pruned(record)
     for rule in RULES:
         for keypath, item in items(data, rule.scope):
-            if not holds(rule.schema, item):
+            if not holds(rule.schema, item, data):
                 found.append(((*keypath, *rule.at), message(rule, keypath, item)))
     return found
 
