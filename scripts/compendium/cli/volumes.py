@@ -209,9 +209,7 @@ def _volume_announce(args: argparse.Namespace, project: Project) -> int:
     from compendium.site.announcement import AnnouncementError, announcement
 
     catalog = valid_catalog(project)
-    volume = catalog.volumes.get(args.number)
-    if volume is None:
-        raise UsageError(f"there is no Volume {args.number}; 'compendium volume list' shows the volumes")
+    volume = _volume(catalog, args.number)
     try:
         print(announcement(catalog, volume, Settings.from_mkdocs_yml(project.root / "mkdocs.yml")), end="")
     except AnnouncementError as exc:
@@ -243,9 +241,7 @@ def _print(args: argparse.Namespace, project: Project) -> int:
     from compendium.settings import Settings, pdf_name
 
     catalog = valid_catalog(project)
-    volume = catalog.volumes.get(args.number)
-    if volume is None:
-        raise UsageError(f"there is no Volume {args.number}; 'compendium volume list' shows the volumes")
+    volume = _volume(catalog, args.number)
     if args.render and not volume.is_published:
         raise UsageError(
             f"--render is for a published volume; {volume.label} is a draft, typeset on every print"
@@ -262,3 +258,11 @@ def _print(args: argparse.Namespace, project: Project) -> int:
     what = f"; {volume.label}'s {kept.ordinal.lower()} printing, as kept" if kept else ""
     print(f"wrote {output} ({edition.pages} pages{what})")
     return 0
+
+
+def _volume(catalog: Catalog, number: int) -> Volume:
+    """Volume ``number`` of ``catalog``, or the usage error that says how to list them."""
+    volume = catalog.volumes.get(number)
+    if volume is None:
+        raise UsageError(f"there is no Volume {number}; 'compendium volume list' shows the volumes")
+    return volume

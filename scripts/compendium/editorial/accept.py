@@ -15,14 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from compendium.catalog import Catalog
 from compendium.files import write_atomically
 from compendium.records.fields import Context, Reported, describe, pending_terms, suggest
-from compendium.records.loader import KeyPath, LoadError, Mark, load_record
+from compendium.records.loader import KeyPath, LoadError, Mark, parse_record
 from compendium.records.practice import PRACTICE, Practice
 from compendium.records.problem import Problem
 from compendium.records.vocabulary import ACCEPTED
@@ -122,14 +120,11 @@ def _accepted_text(
         problems.append(Problem(display, None, None, str(exc)))
         return None
     # Read back as validation reads it: the same fields, with only these values changed.
-    with tempfile.TemporaryDirectory(prefix="compendium-accept-") as scratch:
-        scratch_path = Path(scratch) / practice.path.name
-        scratch_path.write_text(edited, encoding="utf-8")
-        try:
-            document = load_record(scratch_path, display)
-        except LoadError as exc:
-            problems.extend(exc.problems)
-            return None
+    try:
+        document = parse_record(edited, practice.path, display)
+    except LoadError as exc:
+        problems.extend(exc.problems)
+        return None
     ctx = Context(document, display, problems, catalog.vocabulary.terms)
     try:
         PRACTICE.validate(
@@ -138,7 +133,7 @@ def _accepted_text(
         )  # fmt: skip
     except Reported:
         return None
-    original = load_record(practice.path, display).data
+    original = parse_record(text, practice.path, display).data  # the file as read above, once
     expected = {**original, **values}
     if document.data != expected:
         problems.append(

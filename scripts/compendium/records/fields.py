@@ -39,6 +39,7 @@ from compendium.records.problem import Problem
 
 T = TypeVar("T")
 S = TypeVar("S")
+P = TypeVar("P")
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -756,13 +757,8 @@ class ListOf(Field[tuple[S, ...]]):
         out: list[S] = []
         ok = True
         for index, item in enumerate(value):
-            try:
-                checked = self.item.validate(item, (*keypath, index), ctx)
-            except Reported:
-                ok = False
-                continue
-            except Invalid as exc:
-                ctx.report((*keypath, index), f"{describe((*keypath, index))}: {exc}")
+            checked = check_part(self.item, item, (*keypath, index), ctx)
+            if checked is None:
                 ok = False
                 continue
             if self.unique and checked in out:
@@ -799,6 +795,19 @@ def _types(schema: dict[str, Any]) -> list[str]:
 
 class Reported(Invalid):
     """The problems were already reported item by item; the caller adds nothing."""
+
+
+def check_part(spec: Field[P], value: object, keypath: KeyPath, ctx: Context) -> P | None:
+    """``spec``'s reading of the part of a record at ``keypath``, or None once its problems are reported to
+    ``ctx`` (a container reads every part, reports each problem, then fails once). No declaration reads a
+    value as None: a missing optional part is never read."""
+    try:
+        return spec.validate(value, keypath, ctx)
+    except Reported:
+        return None
+    except Invalid as exc:
+        ctx.report(keypath, f"{describe(keypath)}: {exc}")
+        return None
 
 
 def declare(spec: Field[Any], *, default: Any = None) -> Any:
@@ -843,13 +852,8 @@ class Struct(Field[T]):
                     )
                     ok = False
                 continue
-            try:
-                values[name] = spec.validate(raw, (*keypath, name), ctx)
-            except Reported:
-                ok = False
-            except Invalid as exc:
-                ctx.report((*keypath, name), f"{describe((*keypath, name))}: {exc}")
-                ok = False
+            values[name] = check_part(spec, raw, (*keypath, name), ctx)
+            ok = ok and values[name] is not None
         if not ok:
             raise Reported
         return self.model(**values)
@@ -892,13 +896,11 @@ class MapOf(Field[dict[str, S]]):
                 )
                 ok = False
                 continue
-            try:
-                out[key] = self.item.validate(item, where, ctx)
-            except Reported:
+            entry = check_part(self.item, item, where, ctx)
+            if entry is None:
                 ok = False
-            except Invalid as exc:
-                ctx.report(where, f"{describe(where)}: {exc}")
-                ok = False
+            else:
+                out[key] = entry
         if not ok:
             raise Reported
         return out

@@ -114,7 +114,7 @@ class RegionTerm(Term):
             ctx.report((*keypath, name), f"{describe(keypath)}: unknown field '{name}'{tail}")
         ok = not extra
         name = ""
-        try:
+        try:  # the name, read as the plain term it will be once an editor adds it
             name = super().validate({NEW: value[NEW]}, keypath, ctx)
         except Reported:
             ok = False
@@ -126,7 +126,7 @@ class RegionTerm(Term):
             if value.get(field) in (None, "", []):
                 continue
             spec = getattr(self, field)
-            try:
+            try:  # a state is also read as a US state's name, with its own problem at the field
                 checked = spec.validate(value[field], (*keypath, field), ctx)
                 places[field] = _state(checked) if field == "state" else checked
             except Reported:
