@@ -71,6 +71,40 @@ def make_project(root: Path, count: int, *, seed: int = 7, words: int = 500) -> 
     return root
 
 
+def make_rich_project(root: Path, count: int) -> Path:
+    """A project at ``root`` with the real vocabulary and ``count`` records as rich as real ones: the
+    project's own records, then copies of them (under new titles) until there are ``count``.
+
+    Real records name several regions across systems, partners with roles and phases, funding,
+    outcomes, rules and sources; ``make_project``'s one-line records hid what grows with that
+    (filing a practice on every region its footprint meets, cards "through" a region)."""
+    if root.exists():
+        shutil.rmtree(root)
+    practices = root / "practices"
+    practices.mkdir(parents=True)
+    shutil.copy(REPO / "practices" / "vocabulary.yml", practices / "vocabulary.yml")
+    real = sorted((REPO / "practices").glob("*.md"))
+    for path in real[:count]:
+        shutil.copy(path, practices / path.name)
+    for index in range(max(0, count - len(real))):
+        original = real[index % len(real)]
+        (practices / f"{original.stem}-copy-{index:05d}.md").write_text(
+            _retitled(original.read_text(encoding="utf-8"), f"(copy {index})"), encoding="utf-8"
+        )
+    return root
+
+
+def _retitled(text: str, suffix: str) -> str:
+    """``text`` with `` suffix`` added to its one-line title, quoted or not."""
+    head, title, rest = text.partition("\ntitle: ")
+    line, newline, tail = rest.partition("\n")
+    if line.endswith('"'):
+        line = line[:-1] + f' {suffix}"'
+    else:
+        line = f"{line} {suffix}"
+    return f"{head}{title}{line}{newline}{tail}"
+
+
 def _pick(rng: random.Random, terms: list[str], most: int) -> str:
     return "[" + ", ".join(rng.sample(terms, rng.randint(1, most))) + "]"
 
