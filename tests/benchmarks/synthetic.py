@@ -98,10 +98,7 @@ def _retitled(text: str, suffix: str) -> str:
     """``text`` with `` suffix`` added to its one-line title, quoted or not."""
     head, title, rest = text.partition("\ntitle: ")
     line, newline, tail = rest.partition("\n")
-    if line.endswith('"'):
-        line = line[:-1] + f' {suffix}"'
-    else:
-        line = f"{line} {suffix}"
+    line = line[:-1] + f' {suffix}"' if line.endswith('"') else f"{line} {suffix}"
     return f"{head}{title}{line}{newline}{tail}"
 
 
