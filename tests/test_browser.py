@@ -865,6 +865,36 @@ RULE_CASES: list[tuple[str, list[tuple[str, str]], Any]] = [
         [("fill", "#f-funding-1-recipient", "Another Board")],
         lambda r: r["funding"][0].update(recipient="Another Board"),
     ),
+    (
+        "no partner leads",
+        [("uncheck", "#f-partners-1-role-lead"), ("check", "#f-partners-1-role-partner")],
+        lambda r: r["partners"][0].update(role=["partner"]),
+    ),
+    (
+        "a convener, and no partner leads",
+        [("uncheck", "#f-partners-1-role-lead"), ("check", "#f-partners-1-role-convener")],
+        lambda r: r["partners"][0].update(role=["convener"]),
+    ),
+    (
+        "a lead, and no lead named",
+        [("check", "#f-no_lead_named")],
+        lambda r: r.update(no_lead_named=True),
+    ),
+    (
+        "part of an organisation not among the partners",
+        [("fill", "#f-partners-2-part_of", "Example Consortium")],
+        lambda r: r["partners"][1].update(part_of="Example Consortium"),
+    ),
+    (
+        "part of itself",
+        [("fill", "#f-partners-2-part_of", "example  community college")],
+        lambda r: r["partners"][1].update(part_of="example  community college"),
+    ),
+    (
+        "renamed, without its former name",
+        [("fill", "#f-partners-1-renamed", "2016")],
+        lambda r: r["partners"][0].update(renamed="2016"),
+    ),
 ]
 
 
@@ -911,6 +941,38 @@ def test_the_form_refuses_what_validate_refuses_across_fields(
     assert main(["--root", str(root), "validate", str(root / "practices" / "bad.md")]) == 1
     validate = sorted(line.split(": ", 1)[1] for line in capsys.readouterr().out.splitlines())
     assert form == validate
+    page.context.close()
+
+
+def test_the_form_names_the_partner_a_rule_is_about_as_the_form_shows_it(browser: Any, site_url: str) -> None:
+    """A rule's message names a partner as its legend does ("Partner 2"); validate's, as the record does."""
+    page, _ = new_page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "submit/")
+    fill_submit_form(page)
+    page.uncheck("#f-partners-1-role-lead")
+    page.check("#f-partners-1-role-partner")
+    page.check("#f-partners-2-role-convener")
+    page.fill("#f-partners-2-part_of", "Example Consortium")
+    page.click("#cmp-submit button[type=submit]")
+    page.wait_for_selector("#cmp-errors:not([hidden])")
+    problems = page.locator("#cmp-errors li[data-rule]")
+    assert problems.all_inner_texts() == [
+        "Partner 2: Part of: 'Example Consortium' is not another partner of this practice; name one of the "
+        "partners listed (as written there)",
+        "No partner leads: give the lead organisation role: lead, first in the list; if the sources name no "
+        "lead, write no_lead_named: true (a convener no longer counts as the lead: if Partner 2 led it, "
+        "'compendium upgrade' writes role: [convener, lead] for you)",
+    ]
+    assert problems.evaluate_all("items => items.map(i => i.dataset.validate.split(':')[0])") == [
+        "partners[2].part_of",
+        "no partner leads",
+    ]
+    assert "if partners[2] led it" in (problems.nth(1).get_attribute("data-validate") or "")
+    # Each message sits with its field, and its link leads there.
+    assert page.locator("#f-partners > .cmp-error").count() == 1
+    assert page.get_attribute("#f-partners-2-part_of", "aria-invalid") == "true"
+    problems.nth(1).locator("a").click()
+    assert page.evaluate("document.activeElement.id") == "f-partners-1-name"
     page.context.close()
 
 

@@ -16,11 +16,13 @@ import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from compendium.records.loader import load_record
 from compendium.records.rules import KEYWORDS, RULES, KeyPath, broken, holds, items, pruned
 
 from .browser import skip_here_fail_in_ci
 
-RULES_MJS = Path(__file__).resolve().parent.parent / "overrides" / "assets" / "js" / "rules.mjs"
+REPO = Path(__file__).resolve().parent.parent
+RULES_MJS = REPO / "overrides" / "assets" / "js" / "rules.mjs"
 
 DATE = st.sampled_from(["2021", "2022-06", "2023-01-15", 2024])
 OUTCOME = st.fixed_dictionaries(
@@ -76,11 +78,38 @@ def test_rules_use_only_the_keywords_both_evaluators_read() -> None:
     for rule in RULES:
         assert keywords(rule.schema) <= set(KEYWORDS), rule.name
         jsonschema.Draft202012Validator.check_schema(rule.schema)
-    assert len(COMPARING) == 6
+    assert len(COMPARING) == 7
+
+
+ROLE = st.sampled_from(["lead", "partner", "convener", "fiscal-agent"])
+PARTNERED = st.fixed_dictionaries(
+    {
+        "partners": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "name": st.sampled_from(
+                        ["Example Board", "example  board", "Example College", "P", 2020]
+                    ),
+                    "role": st.one_of(ROLE, st.lists(ROLE, max_size=3, unique=True)),
+                },
+                optional={
+                    "part_of": st.sampled_from(
+                        ["Example Board", " EXAMPLE BOARD", "P", "Q", "2020", 2020, ""]
+                    ),
+                    "renamed": st.sampled_from(["2016", 2016, ""]),
+                    "formerly": st.sampled_from(["Old name", ""]),
+                },
+            ),
+            max_size=4,
+        )
+    },
+    optional={"no_lead_named": st.sampled_from([True, False, "true", ""])},
+)
+"""Partners as records write them: a role alone or in a list, names differing in case and spacing."""
 
 
 @settings(max_examples=400, deadline=None)
-@given(RECORD)
+@given(st.one_of(RECORD, PARTNERED))
 def test_the_validator_reads_each_rule_as_json_schema_does(record: dict[str, Any]) -> None:
     data = pruned(record)
     for rule in RULES:
@@ -88,6 +117,9 @@ def test_the_validator_reads_each_rule_as_json_schema_does(record: dict[str, Any
             continue
         for _, item in items(data, rule.scope):
             assert holds(rule.schema, item) == jsonschema.Draft202012Validator(rule.schema).is_valid(item)
+        for _, (scope, schema) in rule.places.items():
+            for _, part in items(data, scope):
+                assert holds(schema, part) == jsonschema.Draft202012Validator(schema).is_valid(part)
 
 
 def test_the_rules_say_what_validate_said_before_them() -> None:
@@ -167,7 +199,7 @@ def _in_the_browser(records: list[Any]) -> list[list[tuple[KeyPath, str]]]:
         "import { readFileSync } from 'node:fs';\n"
         "const [rules, records] = JSON.parse(readFileSync(0, 'utf8'));\n"
         "console.log(JSON.stringify(records.map((record) => broken(rules, record).map(\n"
-        "  ([keypath, rule, at, item]) => [keypath, message(rule, at, item, written)]))));\n"
+        "  ([keypath, rule, at, item, places]) => [keypath, message(rule, at, item, written, places)]))));\n"
     )
     done = subprocess.run(
         ["node", "--input-type=module", "-e", script],
@@ -180,7 +212,7 @@ def _in_the_browser(records: list[Any]) -> list[list[tuple[KeyPath, str]]]:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.one_of(SPANS, RECORD), min_size=20, max_size=20))
+@given(st.lists(st.one_of(SPANS, RECORD, PARTNERED), min_size=20, max_size=20))
 def test_the_form_finds_what_the_validator_finds(records: list[dict[str, Any]]) -> None:
     assert _in_the_browser(records) == [broken(record) for record in records]
 
@@ -209,7 +241,7 @@ def test_ranges_and_spans_run_low_to_high_in_both_evaluators() -> None:
             {"start": "2022-05-26", "end": "2022-05"},
             {"start": "2022", "end": "ongoing"},
         ],
-        "partners": [{"name": "P", "joined": "2022-05", "left": "2022-04-30"}],
+        "partners": [{"name": "P", "role": "lead", "joined": "2022-05", "left": "2022-04-30"}],
         "governance": [{"since": "2021", "until": "2020-12"}],
         "funding": [{"recipient": " p "}, {"recipient": "Example Board"}],
         "people": [{"name": "A person", "organisation": "P"}],
@@ -228,3 +260,143 @@ def test_ranges_and_spans_run_low_to_high_in_both_evaluators() -> None:
     ]
     assert [found for found in broken(record) if found[0][0] != "evidence"] == expected
     assert [found for found in _in_the_browser([record])[0] if found[0][0] != "evidence"] == expected
+
+
+def _front_matter(path: Path) -> dict[str, Any]:
+    data = load_record(path, path.name).data
+    assert isinstance(data, dict)
+    return data
+
+
+LIVING = sorted((REPO / "practices").glob("*.md"))
+FROZEN = sorted((REPO / "volumes").glob("*/frozen/*.md"))
+
+
+def _unled(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with no partner leading: a lead that also convenes keeps convening."""
+    out = json.loads(json.dumps(record))
+    for partner in out.get("partners", []):
+        roles = [partner["role"]] if isinstance(partner["role"], str) else partner["role"]
+        partner["role"] = [role for role in roles if role != "lead"] or "partner"
+    out.pop("no_lead_named", None)
+    return out
+
+
+def _misfiled(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with the partner rules broken as contributors break them: no_lead_named beside a lead,
+    the last partner part of itself (its name in capitals), the first part of an organisation not listed,
+    and a renaming without the former name."""
+    out = json.loads(json.dumps(record))
+    partners = out["partners"]
+    partners[0]["role"] = ["lead"]
+    out["no_lead_named"] = True
+    partners[-1]["part_of"] = "  " + partners[-1]["name"].upper()
+    partners[0]["part_of"] = "A Consortium Nobody Listed"
+    partners[0]["renamed"] = "2016"
+    partners[0].pop("formerly", None)
+    return out
+
+
+def test_the_form_and_validate_agree_on_the_real_records_and_on_them_broken() -> None:
+    """Every record of practices/ and every frozen text of the volumes, as written and broken in the ways
+    the partner rules catch: the form's evaluator finds what validate's finds, message for message."""
+    records = [_front_matter(path) for path in LIVING + FROZEN]
+    variants = [variant for record in records for variant in (record, _unled(record), _misfiled(record))]
+    assert _in_the_browser(variants) == [broken(variant) for variant in variants]
+    # As written, the living records break no rule; each broken copy breaks the rules it was made to.
+    assert [broken(record) for record in records[: len(LIVING)]] == [[]] * len(LIVING)
+    for record in records:
+        found = {keypath: text for keypath, text in broken(_misfiled(record))}
+        last = len(record["partners"]) - 1
+        assert found[("no_lead_named",)] == "no_lead_named: true, but partners[1] has role: lead; keep one"
+        assert found[("partners", last, "part_of")].startswith(f"partners[{last + 1}].part_of: '  ")
+        assert found[("partners", 0, "part_of")] == (
+            "partners[1].part_of: 'A Consortium Nobody Listed' is not another partner of this practice; name "
+            "one of the partners listed (as written there)"
+        )
+        assert (
+            found[("partners", 0, "renamed")] == "partners[1].renamed needs formerly: the name it had before"
+        )
+        assert [text for keypath, text in broken(_unled(record)) if keypath == ("partners",)]
+
+
+def test_a_frozen_text_keeps_the_lead_rule_of_its_day() -> None:
+    """Volume 1 was published when a convener counted as the lead: its frozen texts name a convener and no
+    lead, which a living record may no longer do (it is told to run 'compendium upgrade'), and they pass."""
+    texts = [_front_matter(path) for path in FROZEN]
+    convened = [
+        record for record in texts if not any("lead" in partner["role"] for partner in record["partners"])
+    ]
+    assert len(convened) >= 5
+    for record in convened:
+        assert broken(record, frozen=True) == []
+        assert [text for _, text in broken(record)] == [
+            "no partner leads: give the lead organisation role: lead, first in the list; if the sources name no "
+            "lead, write no_lead_named: true (a convener no longer counts as the lead: if partners[1] led it, "
+            "'compendium upgrade' writes role: [convener, lead] for you)"
+        ]
+        # What every text was held to when it was published still holds it: a lead beside no_lead_named.
+        assert [text for _, text in broken(_misfiled(record), frozen=True) if "no_lead_named" in text]
+
+
+def test_the_lead_rules_as_contributors_write_roles() -> None:
+    def partner(name: str, role: Any, **more: Any) -> dict[str, Any]:
+        return {"name": name, "type": "workforce-board", "role": role, **more}
+
+    no_lead = (
+        "no partner leads: give the lead organisation role: lead, first in the list; if the sources name no "
+        "lead, write no_lead_named: true"
+    )
+    cases: list[tuple[dict[str, Any], list[tuple[KeyPath, str]]]] = [
+        ({"partners": [partner("A", "lead")]}, []),
+        ({"partners": [partner("A", "partner"), partner("B", ["fiscal-agent", "lead"])]}, []),
+        ({"partners": [partner("A", "partner")], "no_lead_named": True}, []),
+        ({"partners": [partner("A", "partner")], "no_lead_named": False}, [(("partners",), no_lead)]),
+        ({"partners": [partner("A", "leader")]}, [(("partners",), no_lead)]),  # not the term: its own check
+        (
+            {"partners": [partner("A", "partner"), partner("B", ["convener"])]},
+            [
+                (
+                    ("partners",),
+                    f"{no_lead} (a convener no longer counts as the lead: if partners[2] led it, 'compendium "
+                    "upgrade' writes role: [convener, lead] for you)",
+                )
+            ],
+        ),
+        (
+            {
+                "partners": [partner("A", "partner"), partner("B", "lead"), partner("C", "lead")],
+                "no_lead_named": True,
+            },
+            [(("no_lead_named",), "no_lead_named: true, but partners[2] has role: lead; keep one")],
+        ),
+        (
+            {
+                "partners": [
+                    partner("Example Board", "lead", part_of="example  BOARD"),
+                    partner("2020", "partner"),
+                ]
+            },
+            [
+                (
+                    ("partners", 0, "part_of"),
+                    "partners[1].part_of: 'example  BOARD' is not another partner of this practice; name one of "
+                    "the partners listed (as written there)",
+                )
+            ],
+        ),
+        ({"partners": [partner("Example Board", "lead", part_of=2020), partner(2020, "partner")]}, []),
+        (
+            {"partners": [partner("Example Board", "lead", part_of=2021), partner(2020, "partner")]},
+            [
+                (
+                    ("partners", 0, "part_of"),
+                    "partners[1].part_of: '2021' is not another partner of this practice; name one of the "
+                    "partners listed (as written there)",
+                )
+            ],
+        ),
+    ]
+    records = [record for record, _ in cases]
+    assert [broken(record) for record in records] == [expected for _, expected in cases]
+    assert _in_the_browser(records) == [expected for _, expected in cases]

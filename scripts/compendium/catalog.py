@@ -38,8 +38,6 @@ from compendium.records.project import SCHEMA_FILE, VOCABULARY_FILE, Project
 from compendium.records.rules import broken as broken_rules
 from compendium.records.rules import name_key
 from compendium.records.vocabulary import (
-    CONVENER,
-    LEAD,
     RETIRED,
     Vocabulary,
     load_vocabulary,
@@ -269,13 +267,13 @@ def _load_practice(
         )
     except Reported:
         return None
-    _check_practice(practice, ctx, today, living=check_text)
-    for keypath, message in broken_rules(document.data):  # the rules the Submit form checks too
+    _check_practice(practice, ctx, today)
+    for keypath, message in broken_rules(document.data, frozen=not check_text):  # the Submit form's too
         ctx.report(keypath, message)
     return practice
 
 
-def _check_practice(practice: Practice, ctx: Context, today: dt.date, living: bool = True) -> None:
+def _check_practice(practice: Practice, ctx: Context, today: dt.date) -> None:
     if practice.is_retired and not practice.retired:
         ctx.report(
             ("status",), "a retired practice needs 'retired:' with a line on why, shown in its page's banner"
@@ -292,7 +290,7 @@ def _check_practice(practice: Practice, ctx: Context, today: dt.date, living: bo
             ctx.report(
                 (name,), f"{name}: {value.isoformat()} is before submitted ({practice.submitted.isoformat()})"
             )
-    _check_partners(practice, ctx, living)
+    _check_partners(practice, ctx)
     _check_outcomes(practice, ctx)
     _check_facts(practice, ctx)
     for keypath, text in pending_terms(practice):
@@ -309,9 +307,10 @@ def _check_practice(practice: Practice, ctx: Context, today: dt.date, living: bo
 _name_key = name_key  # a partner's name as names are compared, in the form too: case and spacing aside
 
 
-def _check_partners(practice: Practice, ctx: Context, living: bool = True) -> None:
-    """The rules CONTRIBUTING.md gives for partners: a lead (or no_lead_named), each organisation once
-    (or once per phase, when its role changed between phases)."""
+def _check_partners(practice: Practice, ctx: Context) -> None:
+    """Each organisation once (or once per phase, when its role changed between phases): the one partner
+    rule that compares each partner with those before it. The others (a lead or no_lead_named, part_of,
+    renamed) are rules.py's, the Submit form's too."""
     names: dict[str, int] = {}
     phases_of: dict[str, list[set[str]]] = {}
     for index, partner in enumerate(practice.partners):
@@ -326,42 +325,7 @@ def _check_partners(practice: Practice, ctx: Context, living: bool = True) -> No
                 "(phases: [planning], phases: [implementation])",
             )
         earlier.append(set(partner.phases))
-        if partner.renamed and not partner.formerly:
-            ctx.report(
-                ("partners", index, "renamed"),
-                f"partners[{index + 1}].renamed needs formerly: the name it had before",
-            )
         names.setdefault(key, index)
-    for index, partner in enumerate(practice.partners):
-        if partner.part_of is None:
-            continue
-        key = _name_key(partner.part_of)
-        if key not in names or names[key] == index:
-            ctx.report(
-                ("partners", index, "part_of"),
-                f"partners[{index + 1}].part_of: '{partner.part_of}' is not another partner of this practice; "
-                "name one of the partners listed (as written there)",
-            )
-    leads = [index for index, partner in enumerate(practice.partners) if partner.is_lead]
-    if practice.no_lead_named and leads:
-        ctx.report(
-            ("no_lead_named",),
-            f"no_lead_named: true, but partners[{leads[0] + 1}] has role: {LEAD}; keep one",
-        )
-    elif not leads and not practice.no_lead_named and living:
-        # A frozen text keeps the rules of its day, when a convener counted as the lead.
-        conveners = [index for index, partner in enumerate(practice.partners) if CONVENER in partner.role]
-        tail = (
-            f" (a {CONVENER} no longer counts as the lead: if partners[{conveners[0] + 1}] led it, "
-            f"'compendium upgrade' writes role: [{CONVENER}, {LEAD}] for you)"
-            if conveners
-            else ""
-        )
-        ctx.report(
-            ("partners",),
-            f"no partner leads: give the lead organisation role: {LEAD}, first in the list; if the sources "
-            f"name no lead, write no_lead_named: true{tail}",
-        )
 
 
 def _check_outcomes(practice: Practice, ctx: Context) -> None:

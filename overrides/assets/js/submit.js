@@ -341,10 +341,10 @@ function check() {
   }
   // The rules across fields (records/rules.py), as validate applies them to the record about to be written.
   if (!found.length) {
-    for (const [keypath, rule, itemPath, item] of broken(shape.rules, buildFront())) {
+    for (const [keypath, rule, itemPath, item, places] of broken(shape.rules, buildFront())) {
       const field = fieldAt(keypath) || form.querySelector('[data-kind="record"]');
-      const said = message(rule, keypath, item, () => placeOf(itemPath));
-      found.push([field, said, { rule: rule.name, keypath: written(keypath), validate: message(rule, keypath, item, () => written(itemPath)) }]);
+      const said = message(rule, itemPath, item, placeOf, places);
+      found.push([field, said, { rule: rule.name, keypath: written(keypath), validate: message(rule, itemPath, item, written, places) }]);
     }
   }
   // "choose the role" reads better as "Choose the role" at the start of a message.
@@ -371,12 +371,14 @@ function fieldAt(keypath) {
   return here;
 }
 
-function placeOf(itemPath) {
-  // "Outcome 2": how the form names the item a rule is about (its legend).
-  const field = fieldAt(itemPath);
-  if (!field || !itemPath.length) return "";
+function placeOf(path) {
+  // How the form names the place a rule's message is about: an item by its legend ("Outcome 2"), a
+  // field by its label, after the item it is in ("Partner 2: Part of"), as the form's own messages do.
+  const field = fieldAt(path);
+  if (!field || !path.length) return "";
   const legend = field.querySelector(":scope > legend");
-  return legend ? legend.textContent.trim() : field.dataset.label || "";
+  if (field.dataset.kind === "item" || !field.dataset.label) return legend ? legend.textContent.trim() : "";
+  return `${contextOf(field)}${field.dataset.label}`;
 }
 
 function noun(list) {

@@ -15,29 +15,34 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from compendium.records.fields import before
 from compendium.records.practice import RESULT_KINDS
-from compendium.records.vocabulary import EVIDENCED_LEVELS
+from compendium.records.vocabulary import CONVENER, EVIDENCED_LEVELS, LEAD
 
 KeyPath = tuple[str | int, ...]
 Schema = dict[str, Any]
 
 KEYWORDS = (
-    "const", "enum", "required", "properties", "not", "anyOf", "allOf", "if", "then", "contains", "x-compare",
-    "x-member-of",
+    "const", "enum", "type", "required", "properties", "not", "anyOf", "allOf", "if", "then", "contains",
+    "x-compare", "x-member-of", "x-differ",
 )  # fmt: skip
-"""The keywords rules may use: both evaluators read these and nothing else. All but two are JSON Schema's;
-``x-compare`` and ``x-member-of`` are this project's own (JSON Schema cannot compare two values of a record):
-``{"x-compare": {"low": "start", "high": "end", "as": "date"}}`` holds unless the item gives both fields and
-``high`` is certainly below ``low``, read ``as`` a ``"decimal"`` (a figure: ``120``, ``12.5``) or a partial
-``"date"`` (``2022``, ``2022-05``, ``2022-05-26``, compared at the precision of the less precise, so a month
-is not below a day inside it). A value that does not read as one (``unknown``, a typo the field's own check
-reports) is never below anything. ``{"x-member-of": ["partners", "*", "name"]}`` holds when the value is one of
-the values at that path of the whole record, compared as names are (case and spacing aside)."""
+"""The keywords rules may use: both evaluators read these and nothing else. All but three are JSON Schema's
+(``type`` with its seven JSON types: a role is written ``lead`` or ``[lead, fiscal-agent]``, and ``contains``
+says nothing of text); ``x-compare``, ``x-member-of`` and ``x-differ`` are this project's own (JSON Schema
+cannot compare two values of a record): ``{"x-compare": {"low": "start", "high": "end", "as": "date"}}``
+holds unless the item gives both fields and ``high`` is certainly below ``low``, read ``as`` a ``"decimal"``
+(a figure: ``120``, ``12.5``) or a partial ``"date"`` (``2022``, ``2022-05``, ``2022-05-26``, compared at the
+precision of the less precise, so a month is not below a day inside it). A value that does not read as one
+(``unknown``, a typo the field's own check reports) is never below anything. ``{"x-member-of": ["partners",
+"*", "name"]}`` holds when the value is one of the values at that path of the whole record, compared as names
+are (case and spacing aside; a name written as a number, ``2020``, is its digits).
+``{"x-differ": ["part_of", "name"]}`` holds unless the item gives both fields and they are the same name,
+compared so. Like JSON Schema's own keywords, each holds of a value it does not apply to (an object keyword
+of a list, ``x-member-of`` of what is not a name)."""
 
 
 @dataclass(frozen=True)
@@ -51,11 +56,22 @@ class Rule:
     """The field of the item the problem is reported at (its line); ``()`` for the item itself."""
     schema: Schema
     message: str
-    """``{where}`` is the item as users write it (``outcomes[2]``); ``{a.b}`` is a value of the item."""
+    """``{where}`` is the item as users write it (``outcomes[2]``); ``{a.b}`` is a value of the item; a name of
+    :attr:`places` is the place of what it finds."""
+    places: dict[str, tuple[tuple[str, ...], Schema]] = field(default_factory=dict)
+    """Places a message names, each the first part under a scope of the item that satisfies a schema
+    (``{"lead": (("partners", "*"), LEADS)}`` makes ``{lead}`` read ``partners[2]``); a rule's schema only
+    fails where that part exists."""
+    binds_frozen_texts: bool = True
+    """Whether a published volume's frozen text is held to it too; a rule newer than texts already published
+    is not (they keep the rules of their day)."""
 
     def as_json(self) -> dict[str, Any]:
+        named = {
+            name: {"scope": list(scope), "schema": schema} for name, (scope, schema) in self.places.items()
+        }
         return {"name": self.name, "scope": list(self.scope), "at": list(self.at), "schema": self.schema,
-                "message": self.message}  # fmt: skip
+                "message": self.message, "places": named}  # fmt: skip
 
 
 def _given(name: str) -> Schema:
@@ -68,6 +84,28 @@ def _in_order(low: str, high: str, kind: str) -> Schema:
 
 _UNDATED = {"required": ["undated"], "properties": {"undated": {"const": True}}}
 _DATED = {"anyOf": [_given("as_of"), _given("period")]}
+
+
+def _has_role(role: str) -> Schema:
+    """A partner with ``role``, written alone (``role: lead``) or among others (``role: [lead, funder]``)."""
+    return {
+        "required": ["role"],
+        "properties": {"role": {"anyOf": [{"const": role}, {"type": "array", "contains": {"const": role}}]}},
+    }
+
+
+def _a_partner(schema: Schema) -> Schema:
+    return {"required": ["partners"], "properties": {"partners": {"contains": schema}}}
+
+
+_LEADS = _has_role(LEAD)
+_CONVENES = _has_role(CONVENER)
+_NO_LEAD_NAMED = {"required": ["no_lead_named"], "properties": {"no_lead_named": {"const": True}}}
+_NO_LEAD = (
+    f"no partner leads: give the lead organisation role: {LEAD}, first in the list; if the sources name no "
+    "lead, write no_lead_named: true"
+)
+
 RESULT: Schema = {
     "allOf": [
         _DATED,
@@ -136,14 +174,58 @@ RULES: tuple[Rule, ...] = (
     ),
     *(
         Rule(
-            f"{listed}-{field}-is-a-partner",
+            f"{listed}-{named}-is-a-partner",
             (listed, "*"),
-            (field,),
-            {"properties": {field: {"x-member-of": ["partners", "*", "name"]}}},
-            f"{{where}}.{field}: '{{{field}}}' is not a partner of this practice; name one of the partners "
+            (named,),
+            {"properties": {named: {"x-member-of": ["partners", "*", "name"]}}},
+            f"{{where}}.{named}: '{{{named}}}' is not a partner of this practice; name one of the partners "
             "listed (as written there), or add it to partners",
         )
-        for listed, field in (("funding", "recipient"), ("people", "organisation"))
+        for listed, named in (("funding", "recipient"), ("people", "organisation"))
+    ),
+    Rule(
+        "part-of-another-partner",
+        ("partners", "*"),
+        ("part_of",),
+        {
+            "properties": {"part_of": {"x-member-of": ["partners", "*", "name"]}},
+            "x-differ": ["part_of", "name"],
+        },
+        "{where}.part_of: '{part_of}' is not another partner of this practice; name one of the partners listed "
+        "(as written there)",
+    ),
+    Rule(
+        "renamed-says-formerly",
+        ("partners", "*"),
+        ("renamed",),
+        {"if": _given("renamed"), "then": _given("formerly")},
+        "{where}.renamed needs formerly: the name it had before",
+    ),
+    Rule(
+        "lead-or-no-lead-named",
+        (),
+        ("no_lead_named",),
+        {"not": {"allOf": [_NO_LEAD_NAMED, _a_partner(_LEADS)]}},
+        f"no_lead_named: true, but {{lead}} has role: {LEAD}; keep one",
+        places={"lead": (("partners", "*"), _LEADS)},
+    ),
+    Rule(
+        "a-partner-leads",
+        (),
+        ("partners",),
+        {"anyOf": [{"not": _given("partners")}, _NO_LEAD_NAMED, _a_partner(_LEADS), _a_partner(_CONVENES)]},
+        _NO_LEAD,
+        binds_frozen_texts=False,  # a frozen text keeps the rules of its day, when a convener counted as the lead
+    ),
+    Rule(
+        "a-convener-is-not-the-lead",
+        (),
+        ("partners",),
+        {"anyOf": [_NO_LEAD_NAMED, _a_partner(_LEADS), {"not": _a_partner(_CONVENES)}]},  # none: no convener
+        f"{_NO_LEAD} (a {CONVENER} no longer counts as the lead: if {{convener}} led it, 'compendium upgrade' "
+        f"writes role: [{CONVENER}, {LEAD}] for you)",
+        places={"convener": (("partners", "*"), _CONVENES)},
+        binds_frozen_texts=False,
     ),
     Rule(
         "outcome-range-runs-low-to-high",
@@ -196,6 +278,7 @@ def holds(schema: Schema, value: Any, record: Any = None) -> bool:
     tests: list[Callable[[], bool]] = [
         lambda: "const" not in schema or _same(value, schema["const"]),
         lambda: "enum" not in schema or any(_same(value, option) for option in schema["enum"]),
+        lambda: "type" not in schema or _is_type(value, schema["type"]),
         lambda: not isinstance(value, dict) or all(name in value for name in schema.get("required", ())),
         lambda: (
             not isinstance(value, dict)
@@ -220,6 +303,7 @@ def holds(schema: Schema, value: Any, record: Any = None) -> bool:
         ),
         lambda: "x-compare" not in schema or not _below(schema["x-compare"], value),
         lambda: "x-member-of" not in schema or _member(value, schema["x-member-of"], record),
+        lambda: "x-differ" not in schema or not _same_name(schema["x-differ"], value),
     ]
     return all(test() for test in tests)
 
@@ -240,13 +324,47 @@ def _below(compare: dict[str, str], item: Any) -> bool:
     return bool(_PARTIAL_DATE.fullmatch(low) and _PARTIAL_DATE.fullmatch(high)) and before(high, low)
 
 
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda value: isinstance(value, str),
+    "array": lambda value: isinstance(value, list),
+    "object": lambda value: isinstance(value, dict),
+    "boolean": lambda value: isinstance(value, bool),
+    "null": lambda value: value is None,
+    "integer": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "number": lambda value: isinstance(value, int | float | Decimal) and not isinstance(value, bool),
+}
+
+
+def _is_type(value: Any, kind: str) -> bool:
+    """Whether ``value`` is of the JSON type ``kind`` (the ``type`` keyword, one type)."""
+    if kind not in _TYPES:
+        raise ValueError(f"rules name one of the types {', '.join(_TYPES)}; this one names {kind!r}")
+    return _TYPES[kind](value)
+
+
 def _member(value: Any, path: list[str], record: Any) -> bool:
     """Whether ``value`` is, as names are compared, one of the values at ``path`` (the ``x-member-of``
     keyword); what is not a name (the field's own check reports it) is not looked up."""
-    if not isinstance(value, str):
+    name = _name(value)
+    if name is None:
         return True
-    listed = {name_key(text) for _, text in items(record, tuple(path)) if isinstance(text, str)}
-    return name_key(value) in listed
+    listed = {_name(text) for _, text in items(record, tuple(path))}
+    return name in listed
+
+
+def _same_name(fields: list[str], item: Any) -> bool:
+    """Whether ``item`` gives each of ``fields`` as the same name (what the ``x-differ`` keyword refuses)."""
+    if not isinstance(item, dict):
+        return False
+    names = [_name(item.get(name)) for name in fields]
+    return None not in names and len(set(names)) == 1
+
+
+def _name(value: Any) -> str | None:
+    """A name as names are compared, or None for what is not a name (a name field takes digits: 2020)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return name_key(value) if isinstance(value, str) else None
 
 
 def name_key(name: str) -> str:
@@ -281,32 +399,56 @@ def items(record: Any, scope: tuple[str, ...], keypath: KeyPath = ()) -> Iterato
         yield from items(record[head], rest, (*keypath, head))
 
 
-def broken(record: Any) -> list[tuple[KeyPath, str]]:
-    """Every (where, message) of :data:`RULES` that ``record`` (as written, empties pruned) breaks."""
+def broken(record: Any, frozen: bool = False) -> list[tuple[KeyPath, str]]:
+    """Every (where, message) of :data:`RULES` that ``record`` (as written, empties pruned) breaks; of a
+    ``frozen`` text (a published volume's), only those of :data:`RULES` that bind frozen texts."""
     found = []
     data = pruned(record)
     for rule in RULES:
+        if frozen and not rule.binds_frozen_texts:
+            continue
         for keypath, item in items(data, rule.scope):
             if not holds(rule.schema, item, data):
-                found.append(((*keypath, *rule.at), message(rule, keypath, item)))
+                found.append(
+                    ((*keypath, *rule.at), message(rule, keypath, item, places(rule, keypath, item, data)))
+                )
     return found
 
 
-_PLACE = re.compile(r"\{([a-z_.]+)\}")
+def places(rule: Rule, keypath: KeyPath, item: Any, record: Any) -> dict[str, KeyPath]:
+    """Where each of ``rule``'s :attr:`~Rule.places` is in ``item`` (at ``keypath`` of ``record``)."""
+    found = {}
+    for name, (scope, schema) in rule.places.items():
+        for place, part in items(item, scope, keypath):
+            if holds(schema, part, record):
+                found[name] = place
+                break
+    return found
 
 
-def message(rule: Rule, keypath: KeyPath, item: Any) -> str:
-    """The rule's message for the item at ``keypath``: its place as users write it, and its values."""
+_PLACE = re.compile(r"\{([a-z_.]+)\}((?:\.[a-z_]+)*)")
+
+
+def written(keypath: KeyPath) -> str:
+    """A place in a record as users write it: ``outcomes[2].undated``."""
+    return "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in keypath).lstrip(".")
+
+
+def message(rule: Rule, keypath: KeyPath, item: Any, found: dict[str, KeyPath] | None = None) -> str:
+    """The rule's message for the item at ``keypath``: its place as users write it, its values, and the
+    places ``found`` of what the rule's :attr:`~Rule.places` find, each with the fields written after it
+    (``{where}.part_of`` is the place of the item's ``part_of``, which the form names by its label)."""
 
     def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
+        name, fields = match.groups()
+        tail = tuple(fields[1:].split(".")) if fields else ()
         if name == "where":
-            return "".join(
-                f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in keypath
-            ).lstrip(".")
+            return written((*keypath, *tail))
+        if name in rule.places:
+            return written((*(found or {}).get(name, ()), *tail))
         value = item
         for part in name.split("."):
             value = value.get(part) if isinstance(value, dict) else None
-        return str(value)
+        return str(value) + fields
 
     return _PLACE.sub(fill, rule.message)
