@@ -9,7 +9,22 @@
 
 import { Names, configure, key } from "./names.mjs";
 import { broken, message, written } from "./rules.mjs";
-import { dump } from "./vendor/js-yaml.mjs";
+
+// js-yaml writes the record's front matter. It is fetched when a record is first written, not with
+// the page: at 21 KB gzipped it was a tenth of the form's first load, which only reading the form needs.
+let yaml = null;
+let failures = 0;
+function loadYaml() {
+  // A failed fetch (offline for a moment) is tried again on the next press, at an address of its own:
+  // the HTML standard lets a browser remember a module's failure by its address.
+  const address = failures ? `./vendor/js-yaml.mjs?retry=${failures}` : "./vendor/js-yaml.mjs";
+  yaml ??= import(address).catch((error) => {
+    yaml = null;
+    failures += 1;
+    throw error;
+  });
+  return yaml;
+}
 
 const form = document.getElementById("cmp-submit");
 const shape = JSON.parse(document.getElementById("cmp-submit-record").textContent);
@@ -188,7 +203,8 @@ function buildFront() {
   return front;
 }
 
-function buildRecord(front = buildFront()) {
+async function buildRecord(front = buildFront()) {
+  const { dump } = await loadYaml();
   const sections = [...form.querySelectorAll('[data-kind="section"]')].map((field) => {
     const text = controlOf(field).value.replace(/\r\n?/g, "\n").trim();
     return `## ${field.dataset.section}\n\n${text}\n`;
@@ -722,9 +738,16 @@ function fileName() {
   return `${slugInput.value.trim()}.md`;
 }
 
-function showRecord() {
+async function showRecord() {
   const front = buildFront();
-  record = buildRecord(front);
+  try {
+    record = await buildRecord(front);
+  } catch {
+    output.hidden = true;
+    status.textContent =
+      "The record could not be written: the part of this page that writes it did not load. Check the connection and press the button again.";
+    return;
+  }
   summarize(front);
   recordView.textContent = record;
   output.hidden = false;
