@@ -236,6 +236,63 @@ def test_a_region_page_and_the_finder_agree(make_project: Callable[..., Path], t
     assert "Its 2016 to 2020 membership" in pages["regions/coastal-rpu.md"]
 
 
+def test_the_open_data_says_where_a_new_region_lies(make_project: Callable[..., Path]) -> None:
+    """A new region is published with where it lies, as its record gives it, in the JSON (as the record's
+    schema writes a region) and the CSV; any new term is marked new, never taken for an id."""
+    import csv
+    import io
+    import json
+
+    import jsonschema
+
+    root = make_project(
+        {
+            "salinas.md": record(
+                "Salinas Valley",
+                "[{new: Salinas Valley, within: [monterey-county]}]",
+                "populations: [adult-learners, {new: Farmworkers}]\n",
+            ),
+            "iron-range.md": record("Iron Range", "[statewide, {new: Iron Range, state: Minnesota}]"),
+            "cvhec.md": (REPO / "practices" / "central-valley-dual-enrollment.md").read_text(
+                encoding="utf-8"
+            ),
+        }
+    )
+    catalog = catalog_of(root)
+    builder = SiteBuilder(catalog, Settings.from_mkdocs_yml(REPO / "mkdocs.yml"), processes=1)
+    data = {asset.path: asset.content for asset in builder.open_data()}
+    rows = {row["id"]: row for row in json.loads(data["data/practices.json"])["practices"]}
+    assert rows["salinas"]["regions"] == [{"new": "Salinas Valley", "within": ["monterey-county"]}]
+    assert rows["salinas"]["populations"] == ["adult-learners", {"new": "Farmworkers"}]
+    assert rows["iron-range"]["regions"] == ["statewide", {"new": "Iron Range", "state": "Minnesota"}]
+    # The real record, staff-written: the nine-county area, its counties as the record lists them.
+    assert rows["cvhec"]["regions"] == [
+        {
+            "new": "Central Valley Higher Education Consortium region (nine counties, San Joaquin to Kern)",
+            "counties": [
+                "san-joaquin-county", "stanislaus-county", "merced-county", "madera-county", "fresno-county",
+                "kings-county", "tulare-county", "kern-county",
+            ],
+        }
+    ]  # fmt: skip
+    region = jsonschema.Draft202012Validator(
+        json.loads(data["data/practice.schema.json"])["properties"]["regions"]
+    )
+    for row in rows.values():
+        assert region.is_valid(row["regions"]), row["regions"]
+    cells = {
+        row["id"]: row for row in csv.DictReader(io.StringIO(data["data/practices.csv"].decode("utf-8")))
+    }
+    assert cells["salinas"]["regions"] == "new: Salinas Valley (within: monterey-county)"
+    assert cells["salinas"]["populations"] == "adult-learners; new: Farmworkers"
+    assert cells["iron-range"]["regions"] == "statewide; new: Iron Range (state: Minnesota)"
+    assert cells["iron-range"]["outside_california"] == "Minnesota"
+    assert cells["cvhec"]["regions"].startswith(
+        "new: Central Valley Higher Education Consortium region (nine counties, San Joaquin to Kern) "
+        "(counties: san-joaquin-county, stanislaus-county, "
+    )
+
+
 def test_filing_costs_what_its_listings_cost(make_project: Callable[..., Path]) -> None:
     """Each region's counties and reach are worked out once per era, however many practices there are."""
     catalog = catalog_of(make_project())

@@ -16,7 +16,8 @@ from jinja2 import Environment
 
 from compendium.catalog import Catalog
 from compendium.contribute.schema import dumps
-from compendium.records.fields import Dollars
+from compendium.records.fields import NEW, Dollars, Pending
+from compendium.records.places import PLACES
 from compendium.records.practice import Practice
 from compendium.render import facts, figures
 from compendium.settings import Settings, practice_path, relative, url_of
@@ -59,6 +60,11 @@ def practice_data(practice: Practice, catalog: Catalog, url: str) -> dict[str, A
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Pending):
+        # A term the vocabulary lacks yet, as the record writes it, so no reader takes its name for an id:
+        # {"new": name}, and a new region with where it lies (counties, within, state) as the record gives it.
+        placed = {name: _plain(getattr(value, name)) for name in PLACES if getattr(value, name, None)}
+        return {NEW: str(value), **placed}
     if isinstance(value, Dollars):
         # Whole dollars as a number, as before; an amount with cents as its exact decimal text ("122901.24"),
         # which the record's own schema takes, so no reader meets a float's rounding.
@@ -105,11 +111,13 @@ def _csv_cells(row: dict[str, Any]) -> dict[str, object]:
         "title": row["title"],
         "summary": row["summary"],
         "url": row["url"],
-        "regions": "; ".join(row["regions"]),
-        "partners": "; ".join(f"{p['name']} ({p['type']}, {' + '.join(p['role'])})" for p in row["partners"]),
-        "focus": "; ".join(row["focus"]),
-        "populations": "; ".join(row.get("populations", [])),
-        "sectors": "; ".join(row.get("sectors", [])),
+        "regions": "; ".join(map(_term, row["regions"])),
+        "partners": "; ".join(
+            f"{p['name']} ({_term(p['type'])}, {' + '.join(p['role'])})" for p in row["partners"]
+        ),
+        "focus": "; ".join(map(_term, row["focus"])),
+        "populations": "; ".join(map(_term, row.get("populations", []))),
+        "sectors": "; ".join(map(_term, row.get("sectors", []))),
         "evidence_level": row["evidence"]["level"],
         "evidence_basis": row["evidence"]["basis"],
         "status": row["status"],
@@ -119,6 +127,19 @@ def _csv_cells(row: dict[str, Any]) -> dict[str, object]:
         "contact": row["contact"]["organisation"],
         "volumes": "; ".join(str(v) for v in row["volumes"]),
     }
+
+
+def _term(term: str | dict[str, Any]) -> str:
+    """A term in a CSV cell: its id, or a new term as ``new: name``, a new region with where it lies
+    (``new: Salinas Valley (within: monterey-county)``; its places apart by ``|``, since ``;`` parts a list)."""
+    if isinstance(term, str):
+        return term
+    placed = [
+        f"{name}: {', '.join(term[name]) if isinstance(term[name], list) else term[name]}"
+        for name in PLACES
+        if name in term
+    ]
+    return f"{NEW}: {term[NEW]}" + (f" ({' | '.join(placed)})" if placed else "")
 
 
 def _csv_facts(practice: Practice, catalog: Catalog) -> dict[str, object]:
