@@ -17,14 +17,20 @@ The core's own module: it imports nothing from MkDocs.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import importlib.metadata
 import os
+import pickle
 import re
 import secrets
 import stat
 import subprocess
+import sys
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from compendium.records.problem import Problem
 
@@ -38,6 +44,8 @@ PDF = "pdf"
 """The rendered print editions' folder in the cache."""
 LOCKS = "locks"
 """The folder of the locks that make two builds of one site take turns."""
+WORK = "work"
+"""The folder of work kept between builds (:class:`Memo`): each record's reading, each page's HTML."""
 PROJECT_CACHE = ".cache"
 """Where the caches once lived inside the project: git may not track it."""
 TRACKED = (
@@ -139,6 +147,92 @@ class Cache:
                 return
             for other in stale:
                 _remove(fd, other)
+
+
+class Memo:
+    """Results of work, by the SHA-256 of everything they were made from, kept from one build to the next.
+
+    A build asks for each result by its key (:func:`key_of` of its inputs, this code's version among them)
+    and stores what it had to make. The results the build used are kept, as one entry of ``cache``
+    (one read, one check of its SHA-256, one write a build, however many records), so the entry holds
+    what the last build needed and no more. Under ``mkdocs serve`` the same Memo lives from one rebuild to
+    the next, and nothing is read again. Entries are pickles: the folder is the user's own and nobody
+    else may write to it (:func:`prepare_folder`), and an entry is read only when its content matches
+    the SHA-256 in its name, as the fonts and PDFs are."""
+
+    def __init__(self, cache: Cache | None, name: str) -> None:
+        self._cache = cache
+        self.name = name
+        """The entry's key in ``cache``."""
+        self._stored: dict[str, Any] | None = None
+        self._used: dict[str, Any] = {}
+        self.made = 0
+        """How many results this round had to make (for the build's closing line and the tests)."""
+        self.kept = 0
+        """How many results this round found kept."""
+
+    def get(self, key: str) -> Any | None:
+        """The result stored under ``key``, or None."""
+        if self._stored is None:
+            self._stored = self._read()
+        found = self._used.get(key)
+        if found is None:
+            found = self._stored.get(key)
+            if found is not None:
+                self._used[key] = found
+        if found is not None:
+            self.kept += 1
+        return found
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value``, made from what ``key`` sums up."""
+        self._used[key] = value
+        self.made += 1
+
+    def save(self) -> None:
+        """Keep what this round used for the next, and start a new round: under ``mkdocs serve`` the
+        next rebuild finds them in memory."""
+        stored = self._stored or {}
+        if self._cache is not None and (self.made or stored.keys() != self._used.keys()):
+            # Pages repeat much of each other (the same cards, the same markup): zlib's fastest level
+            # makes the entry a fifth of its size for a tenth of a second at 1,000 practices.
+            data = pickle.dumps((code_version(), self._used), pickle.HIGHEST_PROTOCOL)
+            self._cache.put(self.name, zlib.compress(data, 1))
+        self._stored, self._used, self.made, self.kept = self._used, {}, 0, 0
+
+    def _read(self) -> dict[str, Any]:
+        data = self._cache.get(self.name) if self._cache is not None else None
+        if data is None:
+            return {}
+        try:
+            version, stored = pickle.loads(zlib.decompress(data))
+        except Exception:  # an entry an older Python or Compendium wrote: made again
+            return {}
+        return stored if version == code_version() and isinstance(stored, dict) else {}
+
+
+def key_of(*parts: str | bytes) -> str:
+    """One key for results made from ``parts`` (and this code: see :func:`code_version`)."""
+    digest = hashlib.sha256(code_version().encode())
+    for part in parts:
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of this package's files and of the installed distributions' versions: work kept by
+    another version of the code (or of Python-Markdown, PyYAML…) is never reused."""
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    digest.update("\n".join(versions).encode())
+    return digest.hexdigest()
 
 
 def tracked_cache_problems(root: Path) -> list[Problem]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compendium.cache import tracked_cache_problems
+from compendium.cache import Memo, key_of, tracked_cache_problems
 from compendium.parallel import DEFAULT_PROCESSES, map_in_halves
 from compendium.records.body import check_body
 from compendium.records.docs_folder import check_docs_folder
@@ -78,6 +78,9 @@ class Catalog:
     """Where each field of each loaded record and manifest sits, for problems found after loading."""
     notes: list[Problem] = field(default_factory=list)
     """What validation could check less fully than it should, and why (no git history here): said, not failed."""
+    keys: dict[str, str] = field(default_factory=dict, repr=False)
+    """Each practice's key (:func:`~compendium.cache.key_of`) of everything its reading depends on: its
+    bytes, the vocabulary, the day, the project. Work made from a practice alone is kept under it."""
 
     @functools.cached_property
     def filing(self) -> Filing:
@@ -134,10 +137,13 @@ def load_catalog(
     extra: Iterable[Path] = (),
     today: dt.date | None = None,
     processes: int = DEFAULT_PROCESSES,
+    memo: Memo | None = None,
 ) -> tuple[Catalog | None, list[Problem]]:
     """Load and check the whole project (plus ``extra`` record files); return it with every problem found.
 
     With ``processes`` of 2 or more, many records are loaded on two cores (:mod:`compendium.parallel`).
+    With a ``memo``, a record read before from the same bytes, vocabulary, project and day is not read
+    again (the memo's :meth:`~Memo.save` is the caller's, once the build is done with it).
 
     The catalog is None only when the vocabulary itself is unusable, since no
     record can be checked without it.
@@ -152,12 +158,16 @@ def load_catalog(
     today = today or dt.date.today()
     paths = sorted(project.practices.glob("*.md")) if project.practices.is_dir() else []
     paths += [p for p in extra if p.absolute() not in {q.absolute() for q in paths}]
-    for path, practice, marks, found in _load_practices(project, vocabulary, paths, today, processes):
+    keys = _reading_keys(project, paths, today)
+    for path, practice, marks, found in _load_practices(
+        project, vocabulary, paths, today, processes, keys, memo
+    ):
         problems.extend(found)
         if marks is not None:
             catalog.marks[path] = marks
         if practice is not None:
             catalog.practices[practice.slug] = practice
+            catalog.keys[practice.slug] = keys.get(path, "")
     _check_practice_folder(project, problems)
     _check_print_assets(project, problems)
     problems.extend(check_docs_folder(project))  # a page there would skip the sanitizer and the policy
@@ -193,9 +203,16 @@ Loaded = tuple[Path, "Practice | None", "dict[KeyPath, Mark] | None", list[Probl
 
 
 def _load_practices(
-    project: Project, vocabulary: Vocabulary, paths: list[Path], today: dt.date, processes: int
+    project: Project,
+    vocabulary: Vocabulary,
+    paths: list[Path],
+    today: dt.date,
+    processes: int,
+    keys: dict[Path, str],
+    memo: Memo | None = None,
 ) -> list[Loaded]:
-    """Every record of ``paths``, in order; records are independent until the cross-record checks."""
+    """Every record of ``paths``, in order; records are independent until the cross-record checks.
+    With a ``memo``, a record whose key (``keys``) it holds is not read again."""
 
     def load(path: Path) -> Loaded:
         problems: list[Problem] = []
@@ -203,7 +220,38 @@ def _load_practices(
         practice = _load_practice(project, vocabulary, path, today, problems, marks=marks)
         return path, practice, marks.get(path), problems
 
-    return map_in_halves(load, paths, processes)
+    if memo is None:
+        return map_in_halves(load, paths, processes)
+    found: dict[Path, Loaded] = {}
+    for path, key in keys.items():
+        kept = memo.get(key)
+        if kept is not None:
+            found[path] = (path, *kept)
+    made = map_in_halves(load, [path for path in paths if path not in found], processes)
+    for loaded in made:
+        if loaded[0] in keys:
+            memo.put(keys[loaded[0]], loaded[1:])
+        found[loaded[0]] = loaded
+    return [found[path] for path in paths]
+
+
+def _reading_keys(project: Project, paths: list[Path], today: dt.date) -> dict[Path, str]:
+    """The key of each record's reading: its bytes, the vocabulary, the day (dates in the future), where
+    the project is, and which records exist (a body may link to another); never another record's text.
+    A file the project may not read gets none: it is never looked up, its refusal is made afresh."""
+    setting = key_of(
+        project.vocabulary.read_bytes(),
+        today.isoformat(),
+        str(project.root.absolute()),
+        "\0".join(sorted(p.name for p in project.practices.glob("*.md")))
+        if project.practices.is_dir()
+        else "",
+    )
+    return {
+        path: key_of(setting, project.display(path), path.read_bytes())
+        for path in paths
+        if project.refusal(path) is None and path.is_file()
+    }
 
 
 def _load_practice(

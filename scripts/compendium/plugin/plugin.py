@@ -23,7 +23,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from compendium.cache import LOCKS, PDF, CacheError, cache_folder, prepare_folder
+from compendium.cache import LOCKS, PDF, WORK, Cache, CacheError, Memo, cache_folder, prepare_folder
 from compendium.catalog import Catalog, load_catalog
 from compendium.files import Lock
 from compendium.plugin.config import CompendiumConfig
@@ -104,6 +104,8 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         """The ``base_url`` of the page being written (its scripts are rendered with it)."""
         self.unapproved: list[str] = []
         """The build's pages that hold an inline script no template writes: the build fails naming each."""
+        self.memos: dict[str, Memo] = {}
+        """Work kept between builds, by what it is (records…): made once, kept across a serve's rebuilds."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # With on_startup defined, MkDocs keeps this plugin for every rebuild of one `mkdocs serve`,
@@ -139,6 +141,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 f"{config.config_file_path}: plugins.compendium.cache_dir",
             )
             locks = prepare_folder(self.cache / LOCKS)
+            work = Cache(prepare_folder(self.cache / WORK))
         except CacheError as exc:
             raise PluginError(str(exc)) from None
         # Two builds writing one site at once made MkDocs' cleanup crash: the second waits. Taken
@@ -146,6 +149,12 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         site = Path(config.site_dir).absolute()
         digest = hashlib.sha1(str(site).encode()).hexdigest()[:12]
         self.lock = Lock(locks / f"build-{digest}.lock")
+        # One project's kept work (whichever folder its site is built into): kept in memory across a
+        # serve's rebuilds, unless the project's folder changes.
+        for kind in ("records", "pages"):
+            name = f"{kind}-{hashlib.sha1(str(root).encode()).hexdigest()[:12]}"
+            if kind not in self.memos or self.memos[kind].name != name:
+                self.memos[kind] = Memo(work, name)
         self.lock.acquire(lambda: log.info(f"Waiting for another build of {site} to finish"))
         # A record's heading never takes an id the theme or the templates use (Material's `__config`).
         if "toc" in config.markdown_extensions:
@@ -159,7 +168,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.project is not None
         processes = self.config.concurrency
-        catalog, problems = load_catalog(self.project, processes=processes)
+        catalog, problems = load_catalog(self.project, processes=processes, memo=self.memos["records"])
         problems += self._unsafe_site_files(files, config, problems)
         if problems or catalog is None:
             for problem in problems:
@@ -183,7 +192,15 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         # Markdown settings; MkDocs then only puts them into the theme.
         converter = Converter(config.markdown_extensions, config.mdx_configs)
         try:
-            pages, assets = build_site(catalog, self._settings(config), converter, processes)
+            pages, assets = build_site(
+                catalog,
+                self._settings(config),
+                converter,
+                processes,
+                self.memos["pages"],
+                # The converter's settings come from mkdocs.yml (its Markdown extensions).
+                Path(config.config_file_path).read_bytes().hex(),
+            )
         except CacheError as exc:
             raise PluginError(str(exc)) from None
         self.generated = set()
@@ -368,6 +385,10 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:
+            pages = self.memos["pages"]
+            reused = f"{pages.kept} kept from an earlier build" if pages.kept else ""
+            for memo in self.memos.values():
+                memo.save()
             self._check_policies(config)
             printed = self._print_volumes(config) if self.config.pdf else []
             searched = ""
@@ -382,7 +403,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 return
             log.info(
                 f"Compendium: {len(self.catalog.practices)} practices and {len(self.catalog.volumes)} "
-                f"volume(s) in {self.page_count} pages; "
+                f"volume(s) in {self.page_count} pages{f' ({reused})' if reused else ''}; "
                 + (
                     f"{rendered} PDF(s) rendered, {len(printed) - rendered} reused; "
                     if self.config.pdf
