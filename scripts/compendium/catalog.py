@@ -20,6 +20,7 @@ from compendium.records.docs_folder import check_docs_folder
 from compendium.records.fields import (
     SLUG,
     Context,
+    Pending,
     Reported,
     describe,
     pending_terms,
@@ -183,8 +184,11 @@ def _waiting_notes(catalog: Catalog) -> list[Problem]:
     is listed meanwhile (said, never failed)."""
     notes = []
     for practice in catalog.practices.values():
-        for keypath, text in pending_terms(practice):
-            if keypath[0] == "regions":
+        # Regions are a top-level list: no need to walk the whole record for them (pending_terms).
+        for index, region in enumerate(practice.regions):
+            if isinstance(region, Pending):
+                keypath: KeyPath = ("regions", index)
+                text = str(region)
                 where = catalog.filing.listed_through(practice, text)
                 notes.append(
                     catalog.problem_at(

@@ -52,32 +52,34 @@ class Followed:
     """The feed, relative to the site's root."""
 
 
-def term_feeds(
+def term_feed(
     env: Environment,
     settings: Settings,
     folder: str,
-    groups: list[tuple[str, str, list[Practice]]],
+    term: str,
+    label: str,
+    practices: list[Practice],
     as_of: dt.date,
-) -> list[Asset]:
-    """The feeds of one kind of page (``folder``: regions, topics or populations): each term's practices,
-    as its page lists them (``groups``: term, label, practices), and the small sitemap beside them."""
-    assets = [
-        Asset(
+) -> Asset:
+    """The feed of one region, topic or population (``term`` of the pages in ``folder``): its practices,
+    as its page lists them."""
+    return Asset(
+        feed_path(folder, term),
+        render_feed(
+            env,
+            settings,
+            f"{label}: new and updated practices ({settings.site_name})",
             feed_path(folder, term),
-            render_feed(
-                env,
-                settings,
-                f"{label}: new and updated practices ({settings.site_name})",
-                feed_path(folder, term),
-                f"{folder}/{term}.md",
-                practices,
-                as_of,
-            ).encode(),
-        )
-        for term, label, practices in groups
-    ]
+            f"{folder}/{term}.md",
+            practices,
+            as_of,
+        ).encode(),
+    )
+
+
+def follow_sitemap(settings: Settings, folder: str) -> Asset:
+    """The small sitemap beside one kind of page's feeds (``folder``: regions, topics or populations)."""
     # The Follow page's absolute address where the site has one; a relative reference otherwise,
     # which a sitemap does not allow, so then the page's path from the site's root.
     loc = settings.site_url + url_of(FOLLOW_PAGE) if settings.site_url else "/" + url_of(FOLLOW_PAGE)
-    assets.append(Asset(f"{FOLDER}/{folder}/sitemap.xml", SITEMAP.format(loc=html.escape(loc)).encode()))
-    return assets
+    return Asset(f"{FOLDER}/{folder}/sitemap.xml", SITEMAP.format(loc=html.escape(loc)).encode())

@@ -94,14 +94,32 @@ def neutralise(cell: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _csv(rows: list[dict[str, Any]], practices: list[Practice], catalog: Catalog) -> bytes:
+def _csv_line(row: dict[str, Any] | None, practice: Practice | None, catalog: Catalog) -> str:
+    """One line of the CSV: the header (no ``row``), or a practice's columns."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row, practice in zip(rows, practices, strict=True):
+    if row is None or practice is None:
+        writer.writeheader()
+    else:
         cells = _csv_cells(row) | _csv_facts(practice, catalog)
         writer.writerow({name: neutralise(value) for name, value in cells.items()})
-    return out.getvalue().encode("utf-8")
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Row:
+    """A practice's part of the open data, made once per practice: its JSON object, as it stands in
+    ``practices.json`` (indented), and its CSV line."""
+
+    json: str
+    csv: str
+
+
+def practice_row(practice: Practice, catalog: Catalog, url: str) -> Row:
+    """``practice``'s :class:`Row`, its page at ``url``."""
+    data = practice_data(practice, catalog, url)
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    return Row(text.replace("\n", "\n    "), _csv_line(data, practice, catalog))
 
 
 def _csv_cells(row: dict[str, Any]) -> dict[str, object]:
@@ -187,10 +205,16 @@ def build_open_data(
     env: Environment,
     url_of: Callable[[str], str],
     schema: dict[str, Any],
+    row_of: Callable[[Practice], Row] | None = None,
 ) -> list[Asset]:
-    """``data/practices.json``, ``data/practices.csv``, ``data/practice.schema.json`` and ``feed.xml``."""
+    """``data/practices.json``, ``data/practices.csv``, ``data/practice.schema.json`` and ``feed.xml``.
+
+    Each practice's part is made by ``row_of`` (:func:`practice_row` by default), so a build can keep it."""
     practices = sorted(catalog.practices.values(), key=lambda p: p.slug)
-    rows = [practice_data(p, catalog, settings.site_url + url_of(practice_path(p.slug))) for p in practices]
+    rows = [
+        row_of(p) if row_of else practice_row(p, catalog, settings.site_url + url_of(practice_path(p.slug)))
+        for p in practices
+    ]
     # The data's own date, not the build's, so an unchanged catalog yields identical files.
     as_of = max((p.last_changed for p in practices), default=dt.date(1970, 1, 1))
     document = {
@@ -198,17 +222,22 @@ def build_open_data(
         "as_of": as_of.isoformat(),
         "schema": "practice.schema.json",
         "count": len(rows),
-        "practices": rows,
+        "practices": [],
     }
+    # The rows are put in as written (each one json.dumps would write there), one after the other.
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+    if rows:
+        head, tail = text.rsplit('"practices": []', 1)
+        text = head + '"practices": [\n    ' + ",\n    ".join(row.json for row in rows) + "\n  ]" + tail
     feed = render_feed(
         env, settings, f"{settings.site_name}: new and updated practices", FEED, "index.md", practices, as_of
     )
     return [
+        Asset("data/practices.json", (text + "\n").encode()),
         Asset(
-            "data/practices.json",
-            (json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode(),
+            "data/practices.csv",
+            (_csv_line(None, None, catalog) + "".join(row.csv for row in rows)).encode("utf-8"),
         ),
-        Asset("data/practices.csv", _csv(rows, practices, catalog)),
         Asset("data/practice.schema.json", dumps(schema).encode()),
         Asset(FEED, feed.encode()),
     ]

@@ -54,7 +54,7 @@ from compendium.site.converter import Converter, Html
 from compendium.site.evidence import EVIDENCE_PAGE
 from compendium.site.fonts import web_fonts
 from compendium.site.maps import Cartographer, CountyMap, shade_breaks, shade_of
-from compendium.site.opendata import FEED_SIZE, Asset, build_open_data
+from compendium.site.opendata import FEED_SIZE, Asset, Row, build_open_data, practice_row
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,12 @@ class Page:
     """
     html: Html | None = None
     """The page's final HTML when a :class:`Converter` made it with the page (practice pages)."""
+    key: str = ""
+    """The key of all the page is made from, when it is one of the pages kept between builds (:meth:`SiteBuilder._kept`)."""
 
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 FacetItem = tuple[tuple[str, str, str, str], str, list[Practice]]
 
@@ -198,6 +201,7 @@ class SiteBuilder:
         """Each evidence level's colour step, for the badges on cards and the key."""
         self.schema = practice_schema(self.vocabulary)
         """The record's JSON Schema: published with the open data and the form is built from it."""
+        self._practice_keys: dict[str, str] = {}
         self.memo = memo if converter is not None else None
         """Pages made by earlier builds, by the key of all they were made from (:meth:`_kept`)."""
         self._setting = key_of(
@@ -287,13 +291,28 @@ class SiteBuilder:
         pages = []
         for k, page in zip(keys, kept, strict=True):
             if page is None:
-                page = next(made)
+                page = dataclasses.replace(next(made), key=k)
                 self.memo.put(k, page)
             pages.append(page)
         return pages
 
+    def _kept_one(self, key: str, make: Callable[[], R]) -> R:
+        """``make()``, or what the memo keeps under ``key`` (all it is made from)."""
+        if self.memo is None:
+            return make()
+        kept: R | None = self.memo.get(key)
+        if kept is None:
+            kept = make()
+            self.memo.put(key, kept)
+        return kept
+
     def _practice_key(self, practice: Practice) -> str:
         """All a practice's page is made from: the practice, its volumes, its related practices' titles."""
+        if practice.slug not in self._practice_keys:
+            self._practice_keys[practice.slug] = self._make_practice_key(practice)
+        return self._practice_keys[practice.slug]
+
+    def _make_practice_key(self, practice: Practice) -> str:
         volumes = [
             f"{volume!r}{self.catalog.changed_since(volume, practice.slug)}"
             for volume in self.catalog.volumes_of(practice.slug)
@@ -347,7 +366,16 @@ class SiteBuilder:
 
     def open_data(self) -> list[Asset]:
         """The open data: the records as JSON and CSV, their schema, and the Atom feed."""
-        return build_open_data(self.catalog, self.settings, self.env, url_of, self.schema)
+        return build_open_data(self.catalog, self.settings, self.env, url_of, self.schema, self._row_of)
+
+    def _row_of(self, practice: Practice) -> Row:
+        """A practice's part of the open data, made from what its page is made from: kept with it."""
+        return self._kept_one(
+            f"{self._practice_key(practice)}-row",
+            lambda: practice_row(
+                practice, self.catalog, self.settings.site_url + url_of(practice_path(practice.slug))
+            ),
+        )
 
     def assets(self) -> list[Asset]:
         """Every file of the site that is not a page: the open data and the web fonts."""
@@ -484,13 +512,10 @@ class SiteBuilder:
         for practice in self.practices:
             # A practice's citation is made from what its page is made from (BibTeX's LaTeX encoding
             # alone cost 0.4 s at 1,000 practices): kept with the page.
-            key = key_of(self._practice_key(practice), CITATION) if self.memo is not None else ""
-            kept = self.memo.get(key) if self.memo is not None else None
-            if kept is None:
-                kept = self._citation_files(practice_path(practice.slug), self._citation_of(practice))
-                if self.memo is not None:
-                    self.memo.put(key, kept)
-            assets += kept
+            assets += self._kept_one(
+                f"{self._practice_key(practice)}-{CITATION}",
+                lambda: self._citation_files(practice_path(practice.slug), self._citation_of(practice)),  # noqa: B023
+            )
         for volume in self.catalog.volumes.values():
             cited = citation.of_volume(volume, self.settings, self.settings.pdfs.get(volume.number))
             assets += self._citation_files(volume_path(volume), cited)
@@ -588,11 +613,20 @@ class SiteBuilder:
         as_of = max((p.last_changed for p in self.practices), default=dt.date(1970, 1, 1))
         assets: list[Asset] = []
         for folder, vocabulary, _, _ in INDEX_FACETS:
-            groups = [
-                (term, self.vocabulary.label(vocabulary, term), found)
-                for term, found in self._grouped(vocabulary)
-            ]
-            assets += feeds.term_feeds(self.env, self.settings, folder, groups, as_of)
+            for term, found in self._grouped(vocabulary):
+                label = self.vocabulary.label(vocabulary, term)
+                # Made from its practices (the build's date only matters to a feed without any): kept.
+                key = key_of(
+                    self._setting, "feed", folder, term, label, "" if found else as_of.isoformat(),
+                    *(self.catalog.keys.get(p.slug) or repr(p) for p in found),
+                )  # fmt: skip
+                assets.append(
+                    self._kept_one(
+                        key,
+                        lambda: feeds.term_feed(self.env, self.settings, folder, term, label, found, as_of),  # noqa: B023
+                    )
+                )
+            assets.append(feeds.follow_sitemap(self.settings, folder))
         return assets
 
     def _volume_pdf(self, volume: Volume) -> str:
