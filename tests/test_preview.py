@@ -4,6 +4,7 @@ next save that fixes it brings the page back."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -107,3 +108,44 @@ def test_serve_shows_a_record_s_problems_on_the_page_and_recovers_on_the_next_sa
         server.terminate()
         _, stderr = server.communicate(timeout=30)
     assert "problem(s) in the records: the preview shows them on every page" in stderr
+
+
+def without_reload(page: str) -> str:
+    """``page`` without the build numbers mkdocs serve writes into its live-reload script as it sends it."""
+    return re.sub(r"reload\(\d+, \d+\)", "reload()", page)
+
+
+def test_a_save_rebuilds_what_the_record_affects_and_reuses_the_other_pages(tmp_path: Path) -> None:
+    """Issue 25, point 3: a preview's rebuild puts only what an edit changed through the theme again; the
+    other pages are written as the last rebuild made them, and the search index follows the build."""
+    root = fixture_project(tmp_path / "project")
+    edited, other = sorted((root / "practices").glob("*.md"))[:2]
+    port = free_port()
+    site_url = Settings.from_mkdocs_yml(root / "mkdocs.yml").site_url
+    url = f"http://127.0.0.1:{port}{urlsplit(site_url).path}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "COMPENDIUM_CACHE_DIR": str(tmp_path / "cache")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    page, unchanged = url + f"practices/{edited.stem}/", url + f"practices/{other.stem}/"
+    search = url + "pagefind/pagefind-entry.json"
+    try:
+        wait_for(lambda: "</html>" in fetch(unchanged) and '"version"' in fetch(search), "the first build")
+        before = without_reload(fetch(unchanged))
+        entry = fetch(search)
+
+        sentence = "A sentence saved while the preview ran."
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+        wait_for(lambda: sentence in fetch(page), "the edited page")
+        assert without_reload(fetch(unchanged)) == before
+        wait_for(lambda: '"version"' in fetch(search) and fetch(search) != entry, "the new search index")
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    themed = re.findall(r"kept from an earlier build, (\d+) not themed again", stderr)
+    assert themed and int(themed[-1]) > 100 and "the search index follows" in stderr
+    assert stderr.count("Search indexed 2 pages") >= 1 and "Traceback" not in stderr

@@ -10,7 +10,8 @@ profiler sees all the work, and prints
 * the functions that cost most, by their own time and with what they call.
 
 A first build, untimed, fills the caches outside the project, as a second build or a serve loop
-would find them; ``--cold`` profiles that first build instead. Not part of the test run::
+would find them; ``--cold`` profiles that first build instead, and ``--serve`` a preview's rebuild
+(``mkdocs serve``: the same plugin, kept) after one record is edited. Not part of the test run::
 
     python -m tests.benchmarks.profile --count 1000
 """
@@ -122,6 +123,27 @@ def build_once(config_file: Path, site: Path) -> None:
         config.plugins.on_shutdown()
 
 
+class Preview:
+    """``mkdocs serve``'s rebuilds in this process: one configuration and plugin, kept between builds."""
+
+    def __init__(self, config_file: Path, site: Path) -> None:
+        from mkdocs.config import load_config
+
+        self.config = load_config(str(config_file), site_dir=str(site))
+        self.config.plugins.on_startup(command="serve", dirty=False)
+
+    def build(self) -> None:
+        from mkdocs.commands.build import build
+
+        build(self.config)
+
+
+def edit(project: Path) -> None:
+    """Change one sentence of one record, as a contributor saving it does."""
+    record = sorted((project / "practices").glob("*.md"))[0]
+    record.write_text(record.read_text(encoding="utf-8") + f"\nEdited at {time.time_ns()}.\n", "utf-8")
+
+
 def project(root: Path, count: int) -> Path:
     """A rich project of ``count`` practices with the real site's settings, built in one process."""
     make_rich_project(root, count)
@@ -156,6 +178,9 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=25, help="functions to list")
     parser.add_argument("--cold", action="store_true", help="profile the first build (empty caches)")
     parser.add_argument("--save", type=Path, help="also write the profile there, for pstats or snakeviz")
+    parser.add_argument(
+        "--serve", action="store_true", help="profile a preview's rebuild after one record is edited"
+    )
     args = parser.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     sys.path.insert(0, str(REPO / "scripts"))
@@ -163,14 +188,18 @@ def main() -> int:
         root = Path(temp)
         os.environ["COMPENDIUM_CACHE_DIR"] = str(root / "cache")
         config = project(root / "project", args.count)
-        if not args.cold:
+        preview = Preview(config, root / "site") if args.serve else None
+        if preview is not None:
+            preview.build()
+            edit(root / "project")
+        elif not args.cold:
             build_once(config, root / "site")
         clock = PhaseClock()
         profiler = cProfile.Profile()
         started = time.perf_counter()
         with phases_timed(clock):
             profiler.enable()
-            build_once(config, root / "site")
+            preview.build() if preview is not None else build_once(config, root / "site")
             profiler.disable()
         wall = time.perf_counter() - started
         if args.save:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,11 +28,12 @@ from compendium.cache import LOCKS, PDF, WORK, Cache, CacheError, Memo, cache_fo
 from compendium.catalog import Catalog, load_catalog
 from compendium.files import Lock
 from compendium.plugin.config import CompendiumConfig
-from compendium.plugin.structure import ConvertedPage
+from compendium.plugin.structure import ConvertedPage, ThemedPage
 from compendium.records.docs_folder import stray_pages
 from compendium.records.problem import Problem
 from compendium.records.project import Project
 from compendium.render.markdown import heading_slug
+from compendium.render.templates import COMPILED
 from compendium.settings import Settings, pdf_name, url_of
 from compendium.site.converter import Converter, finish_html
 from compendium.site.pages import build_site
@@ -67,6 +69,18 @@ def _nav_paths(nav: object) -> set[str]:
     if isinstance(nav, list):
         return {path for item in nav for path in _nav_paths(item)}
     return set()
+
+
+def _theme_key(config: MkDocsConfig) -> str:
+    """The key of what a page's theme is made from that can change while a preview runs: mkdocs.yml and
+    the project's theme overrides (by size and time of change). The theme's and the plugin's own
+    templates change only with the installed packages, which a preview does not outlive."""
+    parts = [Path(config.config_file_path).read_bytes().hex()]
+    if config.theme.custom_dir:
+        for path in sorted(Path(config.theme.custom_dir).rglob("*")):
+            info = path.stat()
+            parts.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _log_progress(message: str) -> None:
@@ -106,11 +120,29 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         """The build's pages that hold an inline script no template writes: the build fails naming each."""
         self.memos: dict[str, Memo] = {}
         """Work kept between builds, by what it is (records…): made once, kept across a serve's rebuilds."""
+        self.themed: dict[str, ThemedPage] = {}
+        """While serving: each kept page as the last rebuild put it into the theme, by source path."""
+        self.theming: dict[str, ThemedPage] = {}
+        """While serving: what this rebuild puts into the theme, to be :attr:`themed` once it succeeds."""
+        self.reused: dict[str, tuple[File, ThemedPage]] = {}
+        """While serving: the pages this rebuild writes as the last one themed them, by source path."""
+        self.theme_key = ""
+        """While serving: the key of the theme and mkdocs.yml the pages were put into."""
+        self.behind: tuple[threading.Thread, Indexing] | None = None
+        """While serving: the search index being made behind the last rebuild (:meth:`_index_after`)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # With on_startup defined, MkDocs keeps this plugin for every rebuild of one `mkdocs serve`,
         # so the last good catalog and the problems outlive a rebuild.
         self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        self._stop_indexing_behind()
+        for memo in self.memos.values():
+            try:
+                memo.flush()
+            except CacheError as exc:  # the folder went away meanwhile: the next build makes them again
+                log.warning(str(exc))
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Every page and link is made for directory URLs (practices/<id>/); with file URLs a
@@ -207,7 +239,19 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         self.blocks = {}
         nav = _nav_paths(config.nav) if config.nav is not None else None
         self.page_count = len(pages)
+        self.theming, self.reused = {}, {}
+        theme_key = _theme_key(config) if self.serving else ""
+        if theme_key != self.theme_key:
+            self.themed, self.theme_key = {}, theme_key
         for page in pages:
+            themed = self.themed.get(page.path) if page.key else None
+            if themed is not None and themed.key == page.key:
+                # A preview's rebuild writes a page it made from the same inputs into the same theme as
+                # the last rebuild wrote it: only what an edit changed goes through the theme again.
+                file = File.generated(config, url_of(page.path) + "index.html", content=b"")
+                self._add(files, file)
+                self.reused[page.path] = (file, themed)
+                continue
             # Pages that mkdocs.yml's nav does not list are linked from every page's footer
             # (About, Open data…); saying so keeps MkDocs from listing them as if forgotten.
             listed = page.in_nav and (nav is None or page.path in nav)
@@ -218,6 +262,8 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             self.blocks.update(page.blocks)
             file.edit_uri = page.source  # "edit this page" opens the record, not a generated file
             self._add(files, file)
+            if self.serving and page.key:
+                self.theming[page.path] = ThemedPage(page.key, "", "", None)
             if page.html is not None:
                 ConvertedPage(file, config, page.html)  # becomes file.page
         for asset in assets:
@@ -271,8 +317,9 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Every page's content is rendered by now: Pagefind indexes the practice pages on the
-        # other core while MkDocs puts the pages into the theme and writes them.
-        if self.indexing is not None:
+        # other core while MkDocs puts the pages into the theme and writes them. A preview indexes
+        # after the build instead, with the pages it reused (on_post_build).
+        if self.indexing is not None and not self.serving:
             if self.indexing.count == len(self.indexed):
                 self._start_indexing()
             else:  # a dirty rebuild rendered only some pages: keep the previous index
@@ -305,6 +352,13 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         # 56,000 checks. Templates cannot change during a build, and each build (each save under
         # `mkdocs serve` too) makes a new environment.
         env.auto_reload = False
+        env.bytecode_cache = (
+            COMPILED  # a preview's rebuild compiles the theme's templates once, not each time
+        )
+        # The pages a preview reuses get this rebuild's policy and problems, as the others do.
+        for file, themed in self.reused.values():
+            self.base_url = themed.base_url
+            file.content_string = self._finished(themed.output, file.dest_uri)
         return env
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -325,12 +379,55 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 html = finish_html(html, self.blocks)  # as the converter finishes its pages
             url = self.indexed.get(page.file.src_uri)
             if url is not None and self.indexing is not None:
-                try:
-                    self.indexing.add(url, html)
-                except SearchError as exc:
-                    self.indexing = None
-                    raise PluginError(str(exc)) from None
+                self._index(url, html)
+            themed = self.theming.get(page.file.src_uri)
+            if themed is not None and url is not None:
+                self.theming[page.file.src_uri] = dataclasses.replace(themed, searched=html)
         return html
+
+    def _index_after(self, indexing: Indexing) -> str:
+        """While previewing: index the site behind the build, so the edited page reloads at once and
+        the finder's search follows a second or two later (a rebuild stops an indexing still running)."""
+        pages = [
+            (self.indexed[path], themed.searched)
+            for path, (_, themed) in self.reused.items()
+            if themed.searched is not None and path in self.indexed
+        ]
+        if indexing.count + len(pages) != len(self.indexed):  # a dirty rebuild rendered only some pages
+            indexing.cancel()
+            return "the search index kept as it was"
+
+        def run() -> None:
+            try:
+                for url, html in pages:
+                    indexing.add(url, html)
+                log.info(indexing.finish().replace("Pagefind: Indexed", "Search indexed"))
+            except (SearchError, OSError) as exc:
+                # OSError: a rebuild stopped it while it read Pagefind's output.
+                if not indexing.cancelled:
+                    log.error(str(exc))
+
+        self.behind = (threading.Thread(target=run, name="compendium-search", daemon=True), indexing)
+        self.behind[0].start()
+        return "the search index follows"
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_indexing_behind()  # before MkDocs empties the site folder it would write into
+
+    def _stop_indexing_behind(self) -> None:
+        if self.behind is not None:
+            thread, indexing = self.behind
+            self.behind = None
+            indexing.cancel()
+            thread.join()
+
+    def _index(self, url: str, html: str) -> None:
+        assert self.indexing is not None
+        try:
+            self.indexing.add(url, html)
+        except SearchError as exc:
+            self.indexing = None
+            raise PluginError(str(exc)) from None
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -345,6 +442,11 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        themed = self.theming.get(page.file.src_uri)
+        if themed is not None:
+            self.theming[page.file.src_uri] = dataclasses.replace(
+                themed, output=output, base_url=self.base_url
+            )
         return self._finished(output, page.file.dest_uri)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
@@ -387,17 +489,24 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         try:
             pages = self.memos["pages"]
             reused = f"{pages.kept} kept from an earlier build" if pages.kept else ""
+            if self.reused:
+                reused += f", {len(self.reused)} not themed again"
             for memo in self.memos.values():
-                memo.save()
+                memo.save(write=not self.serving)  # a preview writes them when it ends (on_shutdown)
+            if self.serving:  # the next rebuild reuses what this one put into the theme
+                self.themed = {path: themed for path, (_, themed) in self.reused.items()} | self.theming
             self._check_policies(config)
             printed = self._print_volumes(config) if self.config.pdf else []
             searched = ""
             if self.indexing is not None:
                 indexing, self.indexing = self.indexing, None
-                try:
-                    searched = indexing.finish()
-                except SearchError as exc:
-                    raise PluginError(str(exc)) from None
+                if self.serving:
+                    searched = self._index_after(indexing)
+                else:
+                    try:
+                        searched = indexing.finish()
+                    except SearchError as exc:
+                        raise PluginError(str(exc)) from None
             rendered = sum(edition.rendered for edition in printed)
             if self.catalog is None:  # a preview whose first load had problems: nothing to sum up
                 return

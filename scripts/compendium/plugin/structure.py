@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -39,3 +41,17 @@ class ConvertedPage(Page):
                 links.setdefault(target, {}).setdefault(anchor, written)
         self.links_to_anchors = links
         self.converted_ahead = True
+
+
+@dataclass(frozen=True)
+class ThemedPage:
+    """A generated page as a preview build put it into the theme, for the next rebuild to reuse."""
+
+    key: str
+    """The key of all the page was made from (:attr:`compendium.site.pages.Page.key`), with the theme's."""
+    output: str
+    """What the theme's templates wrote, before the policy and the problems panel."""
+    base_url: str
+    """The page's way back to the site's root, which its policy's script hashes are made with."""
+    searched: str | None
+    """The HTML handed to Pagefind for it, if it is indexed."""

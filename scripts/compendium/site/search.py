@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from compendium.parallel import die_with_parent
@@ -102,11 +103,17 @@ class Indexing:
         """Where the added pages wait for Pagefind (under ``pages/``) and it writes its bundle (``bundle/``);
         removed once it has finished."""
         self._process: subprocess.Popen[str] | None = None
+        self.cancelled = False
+        """True once :meth:`cancel` was called: what fails after it is no news."""
+        self._lock = threading.Lock()  # a preview cancels from one thread what another one runs
+        self._finishing = False
         atexit.register(self.cancel)  # an interrupted build (Ctrl-C) leaves nothing behind
 
     def add(self, url: str, content: str) -> None:
         """Add the page at ``url`` (relative to the site root, e.g. ``practices/<slug>/``) with its HTML content."""
         target = self.folder / "pages" / url / "index.html"
+        if self.cancelled:
+            raise SearchError("the indexing was stopped")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(
@@ -115,7 +122,7 @@ class Indexing:
                 encoding="utf-8",
             )
         except OSError as exc:
-            self.cancel()
+            self._close()
             raise SearchError(f"Pagefind's copy of {url} could not be written: {exc}") from None
         self.count += 1
 
@@ -128,6 +135,12 @@ class Indexing:
 
     def start(self) -> None:
         """Start Pagefind over the pages added so far."""
+        with self._lock:
+            self._launch()
+
+    def _launch(self) -> None:
+        if self.cancelled:
+            raise SearchError("the indexing was stopped")
         try:
             self._process = subprocess.Popen(
                 self.command(),
@@ -138,7 +151,7 @@ class Indexing:
                 preexec_fn=die_with_parent(os.getpid()),
             )
         except OSError as exc:
-            self.cancel()
+            self._close()
             raise SearchError(f"Pagefind could not start: {exc}") from None
 
     def finish(self) -> str:
@@ -146,6 +159,10 @@ class Indexing:
         if self._process is None:
             self.start()
         assert self._process is not None
+        with self._lock:
+            self._finishing = True
+            if self.cancelled:  # stopped after it started: it is killed, and cleaned up below
+                self._process.kill()
         try:
             stdout, stderr = self._process.communicate(timeout=600)
             if self._process.returncode != 0:
@@ -154,14 +171,29 @@ class Indexing:
         except subprocess.TimeoutExpired:
             raise SearchError("Pagefind took more than 10 minutes and was stopped") from None
         finally:
-            self.cancel()
+            with self._lock:
+                self._finishing = False
+            self._close()
         return _summary(stdout)
 
     def _put_in_place(self) -> None:
         publish_bundle(self.folder / "bundle", self.site_dir)
 
     def cancel(self) -> None:
-        """Stop Pagefind if it runs and remove the scratch folder; safe to call more than once."""
+        """Stop Pagefind if it runs and remove the scratch folder; safe to call more than once.
+
+        Called from another thread while :meth:`finish` waits, it only stops Pagefind: ``finish`` then
+        sees its end and cleans up itself (closing the pipes it reads under it could have it read
+        whatever file next takes their numbers)."""
+        with self._lock:
+            self.cancelled = True
+            if self._finishing:
+                if self._process is not None and self._process.poll() is None:
+                    self._process.kill()
+                return
+        self._close()
+
+    def _close(self) -> None:
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             # Waits for the exit only: reading its pipes to the end (communicate) would also wait for
