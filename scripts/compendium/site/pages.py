@@ -292,7 +292,9 @@ class SiteBuilder:
         for k, page in zip(keys, kept, strict=True):
             if page is None:
                 page = dataclasses.replace(next(made), key=k)
-                self.memo.put(k, page)
+                # Kept without the page as plain Markdown, which only materialize writes (it keeps
+                # nothing): a MkDocs build reads the stashed text and its blocks.
+                self.memo.put(k, dataclasses.replace(page, markdown="") if page.stashed else page)
             pages.append(page)
         return pages
 
