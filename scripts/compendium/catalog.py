@@ -81,7 +81,11 @@ class Catalog:
     """What validation could check less fully than it should, and why (no git history here): said, not failed."""
     keys: dict[str, str] = field(default_factory=dict, repr=False)
     """Each practice's key (:func:`~compendium.cache.key_of`) of everything its reading depends on: its
-    bytes, the vocabulary, the day, the project. Work made from a practice alone is kept under it."""
+    bytes, the vocabulary, the day, the project. Work made from a practice alone is kept under it.
+    Empty when the catalog was loaded without a memo (nothing is kept then)."""
+    setting: str = ""
+    """The key of what every record's reading depends on (the vocabulary, the day, the project), the part
+    of :attr:`keys` they share; empty without a memo."""
 
     @functools.cached_property
     def filing(self) -> Filing:
@@ -159,7 +163,11 @@ def load_catalog(
     today = today or dt.date.today()
     paths = sorted(project.practices.glob("*.md")) if project.practices.is_dir() else []
     paths += [p for p in extra if p.absolute() not in {q.absolute() for q in paths}]
-    keys = _reading_keys(project, paths, today)
+    # Keys only where work is kept: `compendium validate` reads each record once, and hashes nothing.
+    if memo is not None:
+        catalog.setting, keys = _reading_keys(project, paths, today)
+    else:
+        keys = {}
     for path, practice, marks, found in _load_practices(
         project, vocabulary, paths, today, processes, keys, memo
     ):
@@ -239,10 +247,11 @@ def _load_practices(
     return [found[path] for path in paths]
 
 
-def _reading_keys(project: Project, paths: list[Path], today: dt.date) -> dict[Path, str]:
-    """The key of each record's reading: its bytes, the vocabulary, the day (dates in the future), where
-    the project is, and which records exist (a body may link to another); never another record's text.
-    A file the project may not read gets none: it is never looked up, its refusal is made afresh."""
+def _reading_keys(project: Project, paths: list[Path], today: dt.date) -> tuple[str, dict[Path, str]]:
+    """The key of what every record's reading depends on (the vocabulary, the day: dates in the future,
+    where the project is, which records exist: a body may link to another), and each record's key: that
+    and its bytes, never another record's text. A file the project may not read gets none: it is never
+    looked up, its refusal is made afresh."""
     setting = key_of(
         project.vocabulary.read_bytes(),
         today.isoformat(),
@@ -251,7 +260,7 @@ def _reading_keys(project: Project, paths: list[Path], today: dt.date) -> dict[P
         if project.practices.is_dir()
         else "",
     )
-    return {
+    return setting, {
         path: key_of(setting, project.display(path), path.read_bytes())
         for path in paths
         if project.refusal(path) is None and path.is_file()

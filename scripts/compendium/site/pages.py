@@ -202,13 +202,13 @@ class SiteBuilder:
         self.schema = practice_schema(self.vocabulary)
         """The record's JSON Schema: published with the open data and the form is built from it."""
         self._practice_keys: dict[str, str] = {}
-        self.memo = memo if converter is not None else None
+        # Pages are kept only by the keys of a catalog loaded with a memo (Catalog.keys).
+        self.memo = memo if converter is not None and catalog.setting else None
         """Pages made by earlier builds, by the key of all they were made from (:meth:`_kept`)."""
-        self._setting = key_of(
-            converter_key, repr(settings), catalog.project.vocabulary.read_bytes() if memo else b""
-        )
+        self._setting = key_of(converter_key, repr(settings), catalog.setting)
         """What every page is made with: the converter's settings (``converter_key``: mkdocs.yml), the site's
-        settings and the vocabulary (this code's version is in every key)."""
+        settings and what every record's reading depends on, the vocabulary among it (this code's version
+        is in every key)."""
 
     def pages(self) -> list[Page]:
         """Every page of the site, each rendered once."""
@@ -327,7 +327,7 @@ class SiteBuilder:
         return key_of(
             self._setting,
             "practice",
-            self.catalog.keys.get(practice.slug) or repr(practice),
+            self.catalog.keys[practice.slug],
             *volumes,
             "\0",
             *related,
@@ -341,7 +341,7 @@ class SiteBuilder:
         shading = repr(sorted(self._maps_counts.items())) if folder == "regions" else ""
         return key_of(
             self._setting, "facet", repr(item[0]), term, shading, repr(self._volume_holding(practices)),
-            *(self.catalog.keys.get(p.slug) or repr(p) for p in practices), "\0", *via,
+            *(self.catalog.keys[p.slug] for p in practices), "\0", *via,
         )  # fmt: skip
 
     def _frozen_page(self, volume: Volume, slug: str) -> Page:
@@ -620,7 +620,7 @@ class SiteBuilder:
                 # Made from its practices (the build's date only matters to a feed without any): kept.
                 key = key_of(
                     self._setting, "feed", folder, term, label, "" if found else as_of.isoformat(),
-                    *(self.catalog.keys.get(p.slug) or repr(p) for p in found),
+                    *(self.catalog.keys[p.slug] for p in found),
                 )  # fmt: skip
                 assets.append(
                     self._kept_one(
