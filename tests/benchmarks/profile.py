@@ -11,7 +11,8 @@ profiler sees all the work, and prints
 
 A first build, untimed, fills the caches outside the project, as a second build or a serve loop
 would find them; ``--cold`` profiles that first build instead, and ``--serve`` a preview's rebuild
-(``mkdocs serve``: the same plugin, kept) after one record is edited. Not part of the test run::
+(``mkdocs serve``: the same plugin, kept) after one record is edited. ``--no-profiler`` times the
+phases only, in real seconds (the profiler about doubles Python's share). Not part of the test run::
 
     python -m tests.benchmarks.profile --count 1000
 """
@@ -155,14 +156,15 @@ def project(root: Path, count: int) -> Path:
     return config
 
 
-def report(clock: PhaseClock, wall: float, stats: pstats.Stats, top: int) -> None:
-    print(f"build: {wall:.2f} s under the profiler")
+def report(clock: PhaseClock, wall: float, stats: pstats.Stats | None, top: int) -> None:
+    print(f"build: {wall:.2f} s" + (" under the profiler" if stats is not None else ""))
     print(f"  {'phase':<48} {'seconds':>8} {'share':>6} {'calls':>7}")
     for name, spent in sorted(clock.spent.items(), key=lambda item: -item[1]):
         print(f"  {name:<48} {spent:8.2f} {spent / wall:6.1%} {clock.calls[name]:7d}")
     outside = wall - sum(clock.spent.values())
     print(f"  {'(MkDocs between phases: nav, config, cleanup)':<48} {outside:8.2f} {outside / wall:6.1%}")
-    for order in ("tottime", "cumulative"):
+    for order in ("tottime", "cumulative") if stats is not None else ():
+        assert stats is not None
         out = io.StringIO()
         stats.stream = out  # type: ignore[attr-defined]
         stats.sort_stats(order).print_stats(top)
@@ -181,6 +183,7 @@ def main() -> int:
     parser.add_argument(
         "--serve", action="store_true", help="profile a preview's rebuild after one record is edited"
     )
+    parser.add_argument("--no-profiler", action="store_true", help="time the phases only, in real seconds")
     args = parser.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     sys.path.insert(0, str(REPO / "scripts"))
@@ -195,16 +198,18 @@ def main() -> int:
         elif not args.cold:
             build_once(config, root / "site")
         clock = PhaseClock()
-        profiler = cProfile.Profile()
+        profiler = None if args.no_profiler else cProfile.Profile()
         started = time.perf_counter()
         with phases_timed(clock):
-            profiler.enable()
+            if profiler is not None:
+                profiler.enable()
             preview.build() if preview is not None else build_once(config, root / "site")
-            profiler.disable()
+            if profiler is not None:
+                profiler.disable()
         wall = time.perf_counter() - started
-        if args.save:
+        if args.save and profiler is not None:
             profiler.dump_stats(args.save)
-        report(clock, wall, pstats.Stats(profiler), args.top)
+        report(clock, wall, pstats.Stats(profiler) if profiler is not None else None, args.top)
     return 0
 
 
