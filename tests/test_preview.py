@@ -115,37 +115,88 @@ def without_reload(page: str) -> str:
     return re.sub(r"reload\(\d+, \d+\)", "reload()", page)
 
 
+def start_serving(root: Path, port: int, cache: Path, temp: Path) -> subprocess.Popen[str]:
+    """``mkdocs serve`` of ``root`` on ``port``; its site folder is made in ``temp`` (``mkdocs_…``)."""
+    temp.mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+        env={
+            **os.environ,
+            "NO_MKDOCS_2_WARNING": "1",
+            "COMPENDIUM_CACHE_DIR": str(cache),
+            "TMPDIR": str(temp),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def stop_serving(server: subprocess.Popen[str]) -> str:
+    """Stop ``server``; what it logged."""
+    server.terminate()
+    _, stderr = server.communicate(timeout=30)
+    return stderr
+
+
+def published(site: Path) -> dict[str, bytes]:
+    """The files of a preview's site folder by path, but for the search bundle, which a preview makes
+    behind the build, and dot-folders, which are never published."""
+    files = {}
+    for path in site.rglob("*"):
+        relative = path.relative_to(site).as_posix()
+        if path.is_file() and not relative.startswith("pagefind/") and "/." not in f"/{relative}":
+            files[relative] = path.read_bytes()
+    return files
+
+
 def test_a_save_rebuilds_what_the_record_affects_and_reuses_the_other_pages(tmp_path: Path) -> None:
     """Issue 25, point 3: a preview's rebuild puts only what an edit changed through the theme again; the
-    other pages are written as the last rebuild made them, and the search index follows the build."""
+    other pages are written as the last rebuild made them, and the files it would write unchanged stay
+    in place; the search index follows the build. The site is then as a fresh preview makes it."""
     root = fixture_project(tmp_path / "project")
     edited, other = sorted((root / "practices").glob("*.md"))[:2]
     port = free_port()
     site_url = Settings.from_mkdocs_yml(root / "mkdocs.yml").site_url
     url = f"http://127.0.0.1:{port}{urlsplit(site_url).path}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "COMPENDIUM_CACHE_DIR": str(tmp_path / "cache")},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    cache, temp = tmp_path / "cache", tmp_path / "tmp"
+    server = start_serving(root, port, cache, temp)
     page, unchanged = url + f"practices/{edited.stem}/", url + f"practices/{other.stem}/"
     search = url + "pagefind/pagefind-entry.json"
     try:
         wait_for(lambda: "</html>" in fetch(unchanged) and '"version"' in fetch(search), "the first build")
+        (site,) = temp.glob("mkdocs_*")
         before = without_reload(fetch(unchanged))
         entry = fetch(search)
+        inodes = {
+            path: (site / "practices" / path.stem / "index.html").stat().st_ino for path in (edited, other)
+        }
 
         sentence = "A sentence saved while the preview ran."
         edited.write_text(edited.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
         wait_for(lambda: sentence in fetch(page), "the edited page")
         assert without_reload(fetch(unchanged)) == before
         wait_for(lambda: '"version"' in fetch(search) and fetch(search) != entry, "the new search index")
+        assert (site / "practices" / other.stem / "index.html").stat().st_ino == inodes[other]
+        assert (site / "practices" / edited.stem / "index.html").stat().st_ino != inodes[edited]
         assert server.poll() is None
+        rebuilt = published(site)
     finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=30)
-    themed = re.findall(r"kept from an earlier build, (\d+) not themed again", stderr)
-    assert themed and int(themed[-1]) > 100 and "the search index follows" in stderr
+        stderr = stop_serving(server)
+    themed = re.findall(
+        r"kept from an earlier build, (\d+) not themed again, (\d+) files left in place", stderr
+    )
+    assert themed and int(themed[-1][0]) > 100 and int(themed[-1][1]) > 100, stderr
+    assert "the search index follows" in stderr
     assert stderr.count("Search indexed 2 pages") >= 1 and "Traceback" not in stderr
+
+    # A fresh preview of the edited project, at the same address, writes the same files.
+    server = start_serving(root, port, cache, tmp_path / "fresh")
+    try:
+        wait_for(lambda: sentence in fetch(page), "a fresh preview")
+        (fresh,) = (tmp_path / "fresh").glob("mkdocs_*")
+        made = published(fresh)
+    finally:
+        stop_serving(server)
+    assert sorted(rebuilt) == sorted(made)
+    assert [path for path in made if rebuilt[path] != made[path]] == []
