@@ -55,6 +55,8 @@ class PreviewOutput:
         """The folder holding the last rebuild's output during a rebuild, or None."""
         self.kept = 0
         """How many files this rebuild left in place."""
+        self.removing: threading.Thread | None = None
+        """Deleting what the last rebuild did not take back (:meth:`remove_aside`)."""
 
     def set_aside(self, site: Path) -> None:
         """Before MkDocs empties ``site``: move the last finished rebuild's output aside, to be taken
@@ -126,9 +128,17 @@ class PreviewOutput:
         except OSError:
             discarded = self.aside
         self.aside = None
-        threading.Thread(
+        self.removing = threading.Thread(
             target=shutil.rmtree, args=(discarded, True), name="compendium-aside", daemon=True
-        ).start()
+        )
+        self.removing.start()
+
+    def close(self) -> None:
+        """When the preview ends: wait for the deleting, which would race MkDocs' removal of the site
+        folder (that one fails on a file deleted under it)."""
+        if self.removing is not None:
+            self.removing.join()
+            self.removing = None
 
     def finish(self, succeeded: bool) -> None:
         """After a rebuild: what it wrote is what the next may keep, if it ``succeeded``."""

@@ -159,6 +159,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
 
     def on_shutdown(self) -> None:
         self._stop_indexing_behind()
+        self.output.close()  # before mkdocs serve removes the site folder
         for memo in self.memos.values():
             try:
                 memo.flush()
