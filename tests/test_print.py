@@ -441,3 +441,44 @@ def test_the_partner_index_is_set_in_two_balanced_columns_with_no_page_number_al
         if number == index[-1]:
             assert abs(len(left) - len(right)) <= 1, (len(left), len(right))
     assert_pdf_ua(tmp_path / "one.pdf")
+
+
+def test_a_source_named_by_a_long_site_stays_inside_its_column(tmp_path: Path) -> None:
+    """A figure's or rule's source is named by its site, which Typst takes for one word: a real one
+    (fresnomaderahigheredforall.org, 30 characters) breaks after a dot, and one wider than its column
+    in any part is set smaller or broken; no word reaches past the text block's right edge."""
+    from compendium.cli.main import main
+
+    from .browser import skip_here_fail_in_ci
+
+    if shutil.which("pdftotext") is None:  # poppler-utils: the words' boxes
+        skip_here_fail_in_ci(
+            "the print layout's check", "pdftotext is not installed (apt-get install poppler-utils)"
+        )
+    # A real record, whose figures and rules cite the collaborative's site, and a copy citing a longer one.
+    real = (REPO / "practices" / "central-san-joaquin-valley-k16-partnership.md").read_text(encoding="utf-8")
+    assert real.count("fresnomaderahigheredforall.org/") >= 10 and "\nstatus: submitted\n" in real
+    real = real.replace("\nstatus: submitted\n", "\nstatus: accepted\n")
+    real = re.sub(r"\nrelated: \[[^]]*\]\n", "\n", real)  # practices this project does not hold
+    texts = {
+        "real.md": real,
+        "long.md": real.replace(
+            "fresnomaderahigheredforall.org/",
+            "regionalworkforceandeducationcollaborativeofthevalley.example.org/",
+        ).replace("title: ", "title: Long ", 1),
+    }
+    root = print_project(tmp_path / "project", texts)
+    assert main(["--root", str(root), "volume", "cut", "--title", "One", "--publisher", "Org"]) == 0
+    assert main(["--root", str(root), "print", "1", "-o", str(tmp_path / "one.pdf")]) == 0
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(tmp_path / "one.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = re.findall(
+        r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes
+    )
+    assert any("fresnomaderahigheredforall." in word for _, word in words)  # broken after the dot, whole
+    # The template's text block is US Letter less 0.9in each side; a justified line's last comma, full
+    # stop or hyphen hangs up to about 2.5pt past it (Typst's overhang, for an optically even edge).
+    right = 8.5 * 72 - 0.9 * 72 + 3
+    assert [(word, float(x)) for x, word in words if float(x) > right] == []
+    assert_pdf_ua(tmp_path / "one.pdf")
