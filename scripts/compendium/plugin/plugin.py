@@ -29,7 +29,7 @@ from compendium.cache import LOCKS, PDF, WORK, Cache, CacheError, Memo, cache_fo
 from compendium.catalog import Catalog, load_catalog
 from compendium.files import Lock
 from compendium.plugin.config import CompendiumConfig
-from compendium.plugin.output import PreviewOutput, SiteFile
+from compendium.plugin.output import ASIDE, PreviewOutput, SiteFile
 from compendium.plugin.structure import ConvertedPage, ThemedPage
 from compendium.records.docs_folder import stray_pages
 from compendium.records.problem import Problem
@@ -651,10 +651,11 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
 
 
 def _pages_in(site: Path) -> list[Path]:
-    """The HTML files of ``site``, but for its dot-folders: none is published, and a preview deletes
-    the last rebuild's leftovers from one while the next check runs."""
+    """The HTML files of ``site``, but for a preview's folder of the last rebuild's leftovers, which it
+    deletes while the check runs and which is never published (:data:`compendium.plugin.output.ASIDE`)."""
     pages = []
     for folder, subfolders, names in os.walk(site):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        if folder == str(site):
+            subfolders[:] = [name for name in subfolders if not name.startswith(ASIDE)]
         pages += [Path(folder, name) for name in names if name.endswith(".html")]
     return sorted(pages)
