@@ -2,7 +2,7 @@
 
 records -> cache -> catalog -> editorial, contribute -> settings -> render -> site, printing -> plugin, cli
 
-(after the shared base: ``parallel``, ``files`` and ``typefaces``)
+(after the shared base: ``parallel``, ``files``, ``scratch`` and ``typefaces``)
 
 Read from the source (every import, at the top of a module or inside a function),
 so a deferred import cannot hide a cycle.
@@ -21,7 +21,7 @@ from .conftest import REPO
 PACKAGE = REPO / "scripts" / "compendium"
 
 STAGES: list[set[str]] = [
-    {"__init__", "parallel", "files", "typefaces"},
+    {"__init__", "parallel", "files", "scratch", "typefaces"},
     {"records"},
     {"cache"},
     {"catalog"},

@@ -25,7 +25,6 @@ import os
 import posixpath
 import re
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -41,6 +40,7 @@ from compendium.files import write_atomically
 from compendium.printing.typeset import Impression, volume_data
 from compendium.records.volume import Printing, Volume, pdf_pages
 from compendium.render.markdown import Links
+from compendium.scratch import scratch
 from compendium.settings import pdf_name, practice_path, printing_pdf_name, url_of, volume_path
 from compendium.typefaces import FONT_PACKAGES, font_folder
 
@@ -229,12 +229,12 @@ def print_volume(
     import typst
 
     say(f"{volume.label}: typesetting {len(volume.practices)} practices")
-    with tempfile.TemporaryDirectory(prefix="compendium-print-") as scratch:
+    with scratch("print") as folder:
         # The compile root holds only the print assets and the data: the template can read nothing else.
-        root = Path(scratch) / "root"
+        root = folder / "root"
         shutil.copytree(assets, root, symlinks=False)
         (root / DATA).write_text(document, encoding="utf-8")
-        nowhere = Path(scratch) / "packages"
+        nowhere = folder / "packages"
         nowhere.mkdir()
         try:
             with heartbeat(say, volume.label):
@@ -299,8 +299,8 @@ def rendered_bytes(
 ) -> bytes:
     """``volume`` rendered now as its last printing would be (:func:`print_volume`'s default), as bytes:
     what ``reprint`` compares with the kept PDF to tell whether printing again would change anything."""
-    with tempfile.TemporaryDirectory(prefix="compendium-reproduce-") as scratch:
-        output = Path(scratch) / "again.pdf"
+    with scratch("reproduce") as folder:
+        output = folder / "again.pdf"
         print_volume(catalog, volume, output, progress, None, site_url)
         return output.read_bytes()
 
@@ -320,8 +320,8 @@ def new_printing(
     previous = volume.printing
     number = previous.printing + 1 if previous is not None else 1
     impressions = (*impressions_of(volume), Impression(number, day, reason))
-    with tempfile.TemporaryDirectory(prefix="compendium-printing-") as scratch:
-        output = Path(scratch) / "printing.pdf"
+    with scratch("printing") as folder:
+        output = folder / "printing.pdf"
         edition = print_volume(catalog, volume, output, progress, None, site_url, impressions)
         data = output.read_bytes()
     printing = Printing(

@@ -17,11 +17,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 from compendium.parallel import die_with_parent
+from compendium.scratch import make_scratch, scratch
 
 BUNDLE = "pagefind"
 """The bundle's folder in the site, where the finder's script loads it from."""
@@ -59,29 +59,6 @@ def _pagefind_env() -> dict[str, str]:
     return {**os.environ, "RAYON_NUM_THREADS": threads, "TOKIO_WORKER_THREADS": threads}
 
 
-SCRATCH_PREFIX = "compendium-search-"
-"""Scratch folders are named ``compendium-search-<pid>-…`` after the build that made them."""
-
-
-def remove_abandoned(root: str | None) -> None:
-    """Remove the scratch folders of builds that are no longer running (killed before they could)."""
-    base = Path(root or tempfile.gettempdir())
-    for folder in base.glob(SCRATCH_PREFIX + "*"):
-        pid = folder.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class Indexing:
     """A Pagefind index of pages added one by one: ``add`` each, ``start``, then ``finish``.
 
@@ -97,9 +74,7 @@ class Indexing:
         self.site_dir = site_dir
         self.language = language
         self.count = 0
-        scratch = scratch_root(pages) if in_memory else None
-        remove_abandoned(scratch)
-        self.folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=scratch))
+        self.folder = make_scratch("search", scratch_root(pages) if in_memory else None)
         """Where the added pages wait for Pagefind (under ``pages/``) and it writes its bundle (``bundle/``);
         removed once it has finished."""
         self._process: subprocess.Popen[str] | None = None
@@ -239,9 +214,9 @@ def index_built_site(site_dir: Path) -> str:
         raise SearchError(
             f"{site_dir}: expected a built site with practice pages ({PRACTICE_PAGES}), found none"
         )
-    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
+    with scratch("search") as folder:
         command = [
-            sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", f"{scratch}/bundle",
+            sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(folder / "bundle"),
             "--glob", PRACTICE_PAGES, "--root-selector", CONTENT, "--exclude-selectors", NOT_CONTENT,
         ]  # fmt: skip
         try:
@@ -252,7 +227,7 @@ def index_built_site(site_dir: Path) -> str:
             raise SearchError(f"Pagefind could not start: {exc}") from None
         if result.returncode != 0:
             raise SearchError(f"Pagefind failed to index {site_dir}:\n{result.stdout}{result.stderr}")
-        publish_bundle(Path(scratch) / "bundle", site_dir)
+        publish_bundle(folder / "bundle", site_dir)
     return _summary(result.stdout)
 
 
