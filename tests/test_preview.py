@@ -79,13 +79,7 @@ def test_serve_shows_a_record_s_problems_on_the_page_and_recovers_on_the_next_sa
     # mkdocs serve serves the site under its address's path, as it will be published.
     site_url = Settings.from_mkdocs_yml(root / "mkdocs.yml").site_url
     url = f"http://127.0.0.1:{port}{urlsplit(site_url).path}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    server = start_serving(root, port, tmp_path / "cache", tmp_path / "tmp")
     page = url + "practices/minimal/"
     try:
         wait_for(lambda: "Golden minimal record" in fetch(page), "the first build")
@@ -105,8 +99,7 @@ def test_serve_shows_a_record_s_problems_on_the_page_and_recovers_on_the_next_sa
         assert "Golden minimal record" in fetch(page)
         assert server.poll() is None  # the server never stopped
     finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=30)
+        stderr = stop_serving(server)
     assert "problem(s) in the records: the preview shows them on every page" in stderr
 
 

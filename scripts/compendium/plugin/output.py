@@ -2,10 +2,11 @@
 
 ``mkdocs serve`` empties its site folder before each rebuild, and MkDocs then writes every file
 again: at 1,000 practices, 4,600 files (84 MB) after each save, 0.4-1.8 s of a 1.7-2.8 s rebuild on
-this machine; leaving them in place, the rebuild took 1.0-1.3 s (README, "Where a build's time goes"). Before MkDocs empties the folder, the last rebuild's output is moved into a dot-folder, which
-MkDocs' cleaning spares; each file the plugin makes whose bytes are those the last rebuild wrote is
-moved back, and MkDocs is told it is already in place (a file whose source is its destination:
-MkDocs' own door for plugins that write into the site). What is not taken back is deleted.
+this machine; leaving them in place, the rebuild took 1.0-1.3 s (README, "Where a build's time goes").
+
+Before MkDocs empties the folder, the last rebuild's output is moved into a dot-folder, which MkDocs'
+cleaning spares; each file the plugin makes whose content is what the last rebuild wrote is moved
+back, and its :class:`SiteFile` tells MkDocs not to copy it. What is not taken back is deleted.
 
 A file is taken back only if the last *finished* rebuild wrote exactly the same text there: a rebuild
 that fails leaves nothing to take back, and the next writes every file.
@@ -18,10 +19,11 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
-from mkdocs.structure.files import File, Files
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.plugins.compendium")
 
@@ -36,6 +38,13 @@ class SiteFile(File):
     in_place = False
     """True once the file is where MkDocs would write it, holding what MkDocs would write: MkDocs leaves
     it there (:meth:`PreviewOutput.keep`)."""
+
+    @classmethod
+    def made(cls, config: MkDocsConfig, src_uri: str, content: str | bytes) -> SiteFile:
+        """The file at ``src_uri`` with ``content`` (MkDocs' ``File.generated``, typed as this class)."""
+        file = cls.generated(config, src_uri, content=content)
+        assert isinstance(file, SiteFile)
+        return file
 
     def copy_file(self, dirty: bool = False) -> None:
         if not self.in_place:
@@ -79,15 +88,12 @@ class PreviewOutput:
             return
         self.aside, self.written = str(aside), previous
 
-    def keep(self, files: Files, contents: Mapping[str, str | bytes]) -> None:
-        """Of the plugin's files (``contents``: source path -> final content), put each that the last
-        rebuild wrote with the same content back in place, for MkDocs to leave there; record each."""
+    def keep(self, contents: Iterable[tuple[SiteFile, str | bytes]]) -> None:
+        """Of the plugin's files with their final content, put each that the last rebuild wrote with the
+        same content back in place, for MkDocs to leave there; record each."""
         previous, self.written = self.written, {}
         made: set[str] = set()
-        for uri, content in contents.items():
-            file = files.get_file_from_path(uri)
-            if not isinstance(file, SiteFile):
-                continue
+        for file, content in contents:
             self.writing[file.dest_uri] = content
             last = previous.get(file.dest_uri)
             # The same object, mostly (the plugin's kept work); else equal texts, compared in C.

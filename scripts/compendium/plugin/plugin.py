@@ -131,7 +131,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         """While serving: each kept page as the last rebuild put it into the theme, by source path."""
         self.theming: dict[str, ThemedPage] = {}
         """While serving: what this rebuild puts into the theme, to be :attr:`themed` once it succeeds."""
-        self.reused: dict[str, tuple[File, ThemedPage]] = {}
+        self.reused: dict[str, tuple[SiteFile, ThemedPage]] = {}
         """While serving: the pages this rebuild writes as the last one themed them, by source path."""
         self.theme_key = ""
         """While serving: the key of the theme and mkdocs.yml the pages were put into."""
@@ -141,9 +141,9 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         """While serving: the files the last rebuild wrote, left in place when a rebuild writes them unchanged."""
         self.dirty = False
         """True under ``mkdocs serve --dirty``, whose rebuilds do not empty the site folder."""
-        self.contents: dict[str, str | bytes] = {}
-        """While serving: the final content of each file the plugin gives MkDocs to copy, by source
-        path (the reused pages and the assets), for :attr:`output` to find those already written."""
+        self.contents: list[tuple[SiteFile, str | bytes]] = []
+        """While serving: each file the plugin gives MkDocs to copy (the reused pages and the assets)
+        with its final content, for :attr:`output` to find those already written."""
         self.finished: dict[str, tuple[_Finishing, str]] = {}
         """While serving: each reused page as :meth:`_finished` finished it, with what that read; the
         same inputs give the same text object, which :attr:`output` recognises without reading it."""
@@ -261,7 +261,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         self.blocks = {}
         nav = _nav_paths(config.nav) if config.nav is not None else None
         self.page_count = len(pages)
-        self.theming, self.reused, self.contents = {}, {}, {}
+        self.theming, self.reused, self.contents = {}, {}, []
         theme_key = _theme_key(config) if self.serving else ""
         if theme_key != self.theme_key:
             self.themed, self.theme_key = {}, theme_key
@@ -270,9 +270,9 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             if themed is not None and themed.key == page.key:
                 # A preview's rebuild writes a page it made from the same inputs into the same theme as
                 # the last rebuild wrote it: only what an edit changed goes through the theme again.
-                file = SiteFile.generated(config, url_of(page.path) + "index.html", content=b"")
-                self._add(files, file)
-                self.reused[page.path] = (file, themed)
+                copied = SiteFile.made(config, url_of(page.path) + "index.html", b"")
+                self._add(files, copied)
+                self.reused[page.path] = (copied, themed)
                 continue
             # Pages that mkdocs.yml's nav does not list are linked from every page's footer
             # (About, Open data…); saying so keeps MkDocs from listing them as if forgotten.
@@ -289,9 +289,10 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
             if page.html is not None:
                 ConvertedPage(file, config, page.html)  # becomes file.page
         for asset in assets:
-            self._add(files, SiteFile.generated(config, asset.path, content=asset.content))
+            made = SiteFile.made(config, asset.path, asset.content)
+            self._add(files, made)
             if self.serving:
-                self.contents[asset.path] = asset.content
+                self.contents.append((made, asset.content))
         # Practice pages go to the search index as MkDocs renders them (on_page_content).
         if self.indexing is not None:  # left by a build that stopped early
             self.indexing.cancel()
@@ -382,9 +383,8 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
         # The pages a preview reuses get this rebuild's policy and problems, as the others do.
         finished, self.finished = self.finished, {}
         for path, (file, themed) in self.reused.items():
-            file.content_string = self.contents[file.src_uri] = self._refinished(
-                path, file.dest_uri, themed, finished
-            )
+            file.content_string = page = self._refinished(path, file.dest_uri, themed, finished)
+            self.contents.append((file, page))
         self.listed = None
         if self.reused:  # a reused page is in sitemap.xml where MkDocs would list it, with its own Page
             listed = {file.src_uri for file in files.documentation_pages()}
@@ -393,7 +393,7 @@ class CompendiumPlugin(BasePlugin[CompendiumConfig]):  # type: ignore[no-untyped
                 listed.add(file.src_uri)
             self.listed = [file for file in files if file.src_uri in listed]  # in MkDocs' order
         if self.serving and not self.dirty:  # every file of the plugin's is final now
-            self.output.keep(files, self.contents)
+            self.output.keep(self.contents)
             if self.indexing is not None:  # the finder searches the last index until the new one replaces it
                 self.output.take_back(Path(config.site_dir), BUNDLE)
         return env
