@@ -134,12 +134,15 @@ def stop_serving(server: subprocess.Popen[str]) -> str:
 
 def published(site: Path) -> dict[str, bytes]:
     """The files of a preview's site folder by path, but for the search bundle, which a preview makes
-    behind the build, and dot-folders, which are never published."""
+    behind the build, and dot-folders, which are never published. Those are left out of the walk, not only
+    of its result: the last rebuild's leftovers folder is being deleted while the test reads."""
     files = {}
-    for path in site.rglob("*"):
-        relative = path.relative_to(site).as_posix()
-        if path.is_file() and not relative.startswith("pagefind/") and "/." not in f"/{relative}":
-            files[relative] = path.read_bytes()
+    for folder, folders, names in os.walk(site):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            relative = (Path(folder) / name).relative_to(site).as_posix()
+            if not name.startswith(".") and not relative.startswith("pagefind/"):
+                files[relative] = (Path(folder) / name).read_bytes()
     return files
 
 
