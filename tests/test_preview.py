@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from compendium.records.problem import Problem
 from compendium.settings import Settings
 from compendium.site.preview import problems_panel, with_problems
+from compendium.site.search import BUNDLE
 
 from .sitebuild import fixture_project
 
@@ -138,11 +139,12 @@ def published(site: Path) -> dict[str, bytes]:
     of its result: the last rebuild's leftovers folder is being deleted while the test reads."""
     files = {}
     for folder, folders, names in os.walk(site):
-        folders[:] = [name for name in folders if not name.startswith(".")]
+        top = folder == str(site)
+        folders[:] = [name for name in folders if not name.startswith(".") and not (top and name == BUNDLE)]
         for name in names:
-            relative = (Path(folder) / name).relative_to(site).as_posix()
-            if not name.startswith(".") and not relative.startswith("pagefind/"):
-                files[relative] = (Path(folder) / name).read_bytes()
+            if not name.startswith("."):
+                path = Path(folder) / name
+                files[path.relative_to(site).as_posix()] = path.read_bytes()
     return files
 
 
